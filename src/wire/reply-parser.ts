@@ -18,6 +18,8 @@ export interface Reply {
   multiline: boolean;
   /** The bytes as received (Telnet commands removed), capped at `maxReplyBytes`. */
   raw: Buffer;
+  /** The same bytes cut into lines, each with the line end it really had. */
+  rawLines: Buffer[];
   deviations: Deviation[];
 }
 
@@ -110,7 +112,7 @@ export class ReplyParser {
     }
     if (this.carried.length > 0) {
       // Telnet commands with no reply after them still belong in the record.
-      this.out.push({ code: 0, lines: [], text: '', multiline: false, raw: Buffer.alloc(0), deviations: this.takeCarried() });
+      this.out.push({ code: 0, lines: [], text: '', multiline: false, raw: Buffer.alloc(0), rawLines: [], deviations: this.takeCarried() });
     }
     return this.drain();
   }
@@ -267,6 +269,7 @@ export class ReplyParser {
       text: p.lines.join('\n'),
       multiline: p.multiline,
       raw: Buffer.concat(p.raw),
+      rawLines: p.raw,
       deviations: p.deviations,
     });
   }

@@ -1,0 +1,82 @@
+import { DataMode, Level } from '../suite/types';
+import { Deviation } from '../wire/deviations';
+import { TranscriptEntry } from '../wire/transcript';
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'unsupported' | 'skip' | 'error';
+export const VERDICTS: Verdict[] = ['pass', 'warn', 'fail', 'unsupported', 'skip', 'error'];
+
+/** Which verdict wins when a case earns several: the one that asks most of a reader's attention. */
+export const VERDICT_RANK: Record<Verdict, number> = { pass: 0, skip: 1, unsupported: 2, warn: 3, fail: 4, error: 5 };
+
+export interface CaseResult {
+  id: string;
+  suite: string;
+  title: string;
+  level: Level;
+  section: string;
+  ref: string;
+  requirement: string;
+  /** The data mode of this run of the case, for cases that move data. */
+  mode?: DataMode;
+  verdict: Verdict;
+  reason: string;
+  expected: string;
+  actual: string;
+  durationMs: number;
+  /** "file:line" of the case in its suite. */
+  source: string;
+  deviations: Deviation[];
+  transcript: TranscriptEntry[];
+}
+
+export type Summary = Record<Verdict, number>;
+
+export interface TargetInfo {
+  host: string;
+  port: number;
+  user: string;
+  /** The greeting and FEAT reply of the preflight connection. */
+  greeting?: string;
+  features?: string[];
+  /** Set when no TCP connection to the target could be made. */
+  unreachable?: string;
+  /** Set when the target took the connection but never greeted: no case could get further. */
+  silent?: string;
+}
+
+export interface RunResult {
+  tool: 'ftp-conform';
+  version: string;
+  target: TargetInfo;
+  startedAt: string;
+  durationMs: number;
+  options: { dataModes: DataMode[]; levels: Level[]; stepTimeoutMs: number; caseTimeoutMs: number; concurrency: number };
+  summary: Summary;
+  cases: CaseResult[];
+}
+
+export interface RunOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  account?: string;
+  /** Whether cases may create files; a directory to work in, when not the login directory. */
+  writable: boolean;
+  workDir?: string;
+  dataModes: DataMode[];
+  levels: Level[];
+  stepTimeoutMs: number;
+  caseTimeoutMs: number;
+  connectTimeoutMs: number;
+  concurrency: number;
+  fixturesDir: string;
+  /** Called as each case finishes (reporters, progress); the runner itself never prints. */
+  onCaseResult?: (result: CaseResult) => void;
+  /** Stops starting new cases when it aborts; finished results are kept. */
+  signal?: AbortSignal;
+}
+
+export function emptySummary(): Summary {
+  return { pass: 0, warn: 0, fail: 0, unsupported: 0, skip: 0, error: 0 };
+}
