@@ -1,0 +1,231 @@
+/**
+ * The listening side: accepts control connections (plain, and implicit TLS when configured), applies
+ * the connection limits of RFC 2577 §5 (421 at connect), and starts one Session per connection.
+ */
+import { promises as fsp } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { buildCommandTable, dispatch } from './commands';
+import { ControlChannel, normalizeAddress, type ControlSocket } from './control-channel';
+import { replies } from './replies';
+import { formatReply } from './reply-format';
+import { Session, type ServerContext, type SessionSettings } from './session';
+import type { TlsExtension } from './tls-extension';
+import { loadUsersFile, UserDirectory, type AnonymousOption, type UserRecord } from './users';
+
+export interface ReferenceServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 (the default) picks an ephemeral port. */
+  readonly port?: number;
+  /** The directory served as `/`. */
+  readonly root: string;
+  /** Records, or the path of a JSON users file. */
+  readonly users?: readonly UserRecord[] | string;
+  /** Anonymous login (RFC 1635), read-only unless `{ write: true }`. Default false. */
+  readonly anonymous?: AnonymousOption;
+  readonly pasvPorts?: readonly [number, number];
+  /** Default 300 000 (RFC 1123 §4.1.3.2: at least 5 minutes). */
+  readonly idleTimeoutMs?: number;
+  readonly maxSessions?: number;
+  readonly maxSessionsPerAddress?: number;
+  /** Pause before answering a failed PASS (RFC 2577 §5). Default 1000. */
+  readonly failedLoginDelayMs?: number;
+  /** Failed PASS/ACCT attempts before 421 and close (RFC 2577 §5). Default 3. */
+  readonly maxLoginAttempts?: number;
+  /** Longest accepted command line in bytes; longer ones get 500. Default 4096. */
+  readonly maxLineLength?: number;
+  /** How long to wait for a data connection to open. Default 10 000. */
+  readonly dataConnectionTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+  /** Also listen on ::1, same port. */
+  readonly ipv6?: boolean;
+  /** RFC 4217 support, from reference-server/tls/. */
+  readonly tls?: TlsExtension;
+  /** Port for implicit FTPS (needs `tls` with wrapImplicit). */
+  readonly implicitTlsPort?: number;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  /** `ftp://127.0.0.1:port/` */
+  readonly url: string;
+  /** One URL per listening address (IPv4, then IPv6 when enabled). */
+  readonly urls: readonly string[];
+  /** Set when `ipv6` is on. */
+  readonly ipv6Host?: string;
+  readonly implicitTlsPort?: number;
+  readonly root: string;
+  /** Ends every session (421) and data listener, then stops listening. */
+  close(): Promise<void>;
+  /** Sessions currently connected. */
+  sessions(): number;
+}
+
+export async function startReferenceServer(options: ReferenceServerOptions): Promise<RunningServer> {
+  const root = path.resolve(options.root);
+  if (!(await fsp.stat(root)).isDirectory()) throw new Error(`${root} is not a directory`);
+  const records = typeof options.users === 'string' ? await loadUsersFile(options.users) : (options.users ?? []);
+  const host = options.host ?? '127.0.0.1';
+  const settings: SessionSettings = {
+    pasvPorts: options.pasvPorts,
+    idleTimeoutMs: options.idleTimeoutMs ?? 300_000,
+    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    maxLoginAttempts: options.maxLoginAttempts ?? 3,
+    maxLineLength: options.maxLineLength ?? 4096,
+    dataConnectionTimeoutMs: options.dataConnectionTimeoutMs ?? 10_000,
+    addressFamilies: options.ipv6 === true || net.isIPv6(host) ? [1, 2] : [1],
+  };
+  const context: ServerContext = {
+    root,
+    users: new UserDirectory(records, options.anonymous ?? false),
+    settings,
+    commands: buildCommandTable(),
+    tls: options.tls,
+    log: options.log,
+  };
+  const acceptor = new Acceptor(context, options.maxSessions ?? 100, options.maxSessionsPerAddress ?? 20);
+
+  const listeners: net.Server[] = [];
+  const main = await listen(acceptor.handler(), host, options.port ?? 0);
+  listeners.push(main);
+  const port = (main.address() as net.AddressInfo).port;
+  let ipv6Host: string | undefined;
+  if (options.ipv6 === true && !net.isIPv6(host)) {
+    listeners.push(await listen(acceptor.handler(), '::1', port));
+    ipv6Host = '::1';
+  }
+  let implicitTlsPort: number | undefined;
+  if (options.implicitTlsPort !== undefined) {
+    const wrap = options.tls?.wrapImplicit?.bind(options.tls);
+    if (wrap === undefined) throw new Error('implicitTlsPort needs a TLS extension with wrapImplicit');
+    const implicit = await listen(acceptor.handler(wrap), host, options.implicitTlsPort);
+    listeners.push(implicit);
+    implicitTlsPort = (implicit.address() as net.AddressInfo).port;
+  }
+
+  const urls = [`ftp://${hostForUrl(host)}:${port}/`, ...(ipv6Host ? [`ftp://[${ipv6Host}]:${port}/`] : [])];
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    url: urls[0]!,
+    urls,
+    ipv6Host,
+    implicitTlsPort,
+    root,
+    sessions: () => acceptor.count,
+    close: () => (closing ??= shutDown(listeners, acceptor)),
+  };
+}
+
+class Acceptor {
+  private nextId = 1;
+  private readonly live = new Set<{ session: Session | null; socket: ControlSocket }>();
+  private readonly perAddress = new Map<string, number>();
+
+  constructor(
+    private readonly context: ServerContext,
+    private readonly maxSessions: number,
+    private readonly maxPerAddress: number,
+  ) {}
+
+  get count(): number {
+    return this.live.size;
+  }
+
+  handler(wrap?: (socket: ControlSocket) => Promise<ControlSocket>): (socket: net.Socket) => void {
+    return (socket) => void this.accept(socket, wrap);
+  }
+
+  /** Shutdown: tell every client (421) and close. */
+  endAll(): Promise<void> {
+    const closes = [...this.live].map(
+      (entry) =>
+        new Promise<void>((resolve) => {
+          if (entry.socket.destroyed) return resolve();
+          entry.socket.once('close', () => resolve());
+          if (entry.session !== null) entry.session.end(replies.shuttingDown);
+          else entry.socket.destroy();
+          // Do not wait for clients that do not read.
+          setTimeout(() => entry.socket.destroy(), 500).unref();
+        }),
+    );
+    return Promise.all(closes).then(() => undefined);
+  }
+
+  private async accept(socket: net.Socket, wrap?: (socket: ControlSocket) => Promise<ControlSocket>): Promise<void> {
+    socket.on('error', () => undefined);
+    const address = normalizeAddress(socket.remoteAddress ?? '');
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    const refusal =
+      this.live.size >= this.maxSessions
+        ? replies.tooManySessions
+        : fromAddress >= this.maxPerAddress
+          ? replies.tooManySessionsFromAddress
+          : null;
+    if (refusal !== null) {
+      this.context.log?.(`[refused ${address}:${socket.remotePort}] < ${formatReply(refusal).trimEnd()}`);
+      socket.end(formatReply(refusal));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    const entry: { session: Session | null; socket: ControlSocket } = { session: null, socket };
+    this.live.add(entry);
+    this.perAddress.set(address, fromAddress + 1);
+    socket.once('close', () => this.release(entry, address));
+    let control: ControlSocket = socket;
+    if (wrap !== undefined) {
+      try {
+        control = await wrap(socket);
+        entry.socket = control;
+      } catch {
+        socket.destroy();
+        return;
+      }
+    }
+    const id = this.nextId++;
+    let session: Session | undefined;
+    const channel = new ControlChannel(control, this.context.settings.maxLineLength, {
+      line: (text) => session?.receive(text),
+      overflow: () => session?.lineTooLong(),
+      closed: () => {
+        session?.log('connection closed');
+        session?.closed();
+      },
+    });
+    session = new Session(id, channel, this.context, dispatch);
+    entry.session = session;
+    session.log('connected');
+    session.reply(replies.greeting);
+  }
+
+  private release(entry: { session: Session | null; socket: ControlSocket }, address: string): void {
+    if (!this.live.delete(entry)) return;
+    const remaining = (this.perAddress.get(address) ?? 1) - 1;
+    if (remaining <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, remaining);
+  }
+}
+
+function listen(onConnection: (socket: net.Socket) => void, host: string, port: number): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer(onConnection);
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+async function shutDown(listeners: readonly net.Server[], acceptor: Acceptor): Promise<void> {
+  const stopped = listeners.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+  await acceptor.endAll();
+  await Promise.all(stopped);
+}
+
+function hostForUrl(host: string): string {
+  return net.isIPv6(host) ? `[${host}]` : host;
+}
