@@ -93,8 +93,13 @@ export async function runTransfer(ctrl: ControlConnection, req: TransferRequest,
       let dataProblem: string | undefined;
       if (firstDone === 'data') {
         idle.stop();
-        const final = await Promise.race([finalPromise, idleTimer(stepTimeoutMs, () => `no completion reply within ${stepTimeoutMs} ms after the data connection closed`).promise]);
-        return { preliminary: first, final, digest: sink.digest() };
+        const wait = idleTimer(stepTimeoutMs, () => `no completion reply within ${stepTimeoutMs} ms after the data connection closed`);
+        try {
+          const final = await Promise.race([finalPromise, wait.promise]);
+          return { preliminary: first, final, digest: sink.digest() };
+        } finally {
+          wait.stop();
+        }
       }
       const final = await finalPromise;
       try {
