@@ -9,6 +9,7 @@ import { formatProblem, listSuiteFiles, loadSuites, SuiteError } from './suite/l
 import { levelsUpTo, selectCases } from './suite/select';
 import { Case, DATA_MODES, DataMode, Suite } from './suite/types';
 import { VERSION } from './version';
+import { createTemporaryServer, serveFromArgs } from '../reference-server';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 
@@ -76,7 +77,16 @@ function selectionOptions(y: Argv) {
 
 async function runCommand(argv: Record<string, unknown>, io: Io): Promise<number> {
   const { cases } = loadSelected(argv as never);
-  if (argv.target === undefined) throw new UsageError('--target host[:port] is required');
+  if (argv.target === undefined) {
+    // No target: test the embedded reference server, on loopback, with a throw-away root.
+    const server = await createTemporaryServer();
+    io.err(`ftp-conform: no --target given; testing the embedded reference server at ${server.host}:${server.port}\n`);
+    try {
+      return await runCommand({ ...argv, target: `${server.host}:${server.port}`, user: argv.user ?? server.user, password: argv.password ?? server.password }, io);
+    } finally {
+      await server.close();
+    }
+  }
   const { host, port } = parseTarget(String(argv.target));
   const user = (argv.user as string | undefined) ?? 'anonymous';
   const anonymous = /^(anonymous|ftp)$/i.test(user);
@@ -133,7 +143,7 @@ function build(args: string[], io: Io, done: (p: Promise<number>) => void): Argv
       'run the selected cases against a target and report',
       (y) =>
         selectionOptions(y)
-          .option('target', { type: 'string', describe: 'host[:port] of the FTP server ([::1]:21 for IPv6); default port 21' })
+          .option('target', { type: 'string', describe: 'host[:port] of the FTP server ([::1]:21 for IPv6); default port 21; without it, the embedded reference server' })
           .option('user', { type: 'string', describe: 'user name (default: anonymous)' })
           .option('password', { type: 'string', describe: 'password (default for anonymous: an e-mail address)' })
           .option('account', { type: 'string', describe: 'account for ACCT when the server asks (332)' })
@@ -178,8 +188,56 @@ function build(args: string[], io: Io, done: (p: Promise<number>) => void): Argv
           }),
         ),
     )
-    .demandCommand(1, 'name a command: run, list or validate')
+    .command(
+      'serve',
+      'run the reference FTP server until SIGINT/SIGTERM, logging every session to stderr',
+      (y) =>
+        y
+          .option('port', { type: 'number', default: 2121, describe: 'control port (0: any free port)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+          .option('root', { type: 'string', demandOption: true, describe: 'directory served as /' })
+          .option('users', { type: 'string', describe: 'users JSON file (name, password hash, home, permissions)' })
+          .option('anonymous', { type: 'boolean', default: false, describe: 'allow anonymous login (read-only)' })
+          .option('tls-cert', { type: 'string', describe: 'PEM certificate for FTPS' })
+          .option('tls-key', { type: 'string', describe: 'PEM private key for FTPS' })
+          .option('implicit-tls-port', { type: 'number', describe: 'also serve implicit FTPS on this port' })
+          .option('pasv-ports', { type: 'string', describe: 'passive port range A-B' }),
+      (argv) => done(serveCommand(argv, io)),
+    )
+    .demandCommand(1, 'name a command: run, list, validate or serve')
     .help();
+}
+
+async function serveCommand(argv: Record<string, unknown>, io: Io): Promise<number> {
+  if (!fs.existsSync(String(argv.root)) || !fs.statSync(String(argv.root)).isDirectory()) throw new UsageError(`--root ${argv.root} is not a directory`);
+  let server;
+  try {
+    server = await serveFromArgs({
+      port: Number(argv.port),
+      host: String(argv.host),
+      root: path.resolve(String(argv.root)),
+      users: argv.users as string | undefined,
+      anonymous: argv.anonymous as boolean,
+      pasvPorts: argv['pasv-ports'] as string | undefined,
+      implicitTlsPort: argv['implicit-tls-port'] as number | undefined,
+      tlsCert: argv['tls-cert'] as string | undefined,
+      tlsKey: argv['tls-key'] as string | undefined,
+    });
+  } catch (e) {
+    throw new UsageError(`cannot start the server: ${(e as Error).message}`);
+  }
+  const running = server;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.err('ftp-conform: stopping the reference server\n');
+      void running.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return EXIT.ok;
 }
 
 /** Runs the CLI; resolves to the exit code. Never exits the process itself. */

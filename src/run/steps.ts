@@ -56,7 +56,10 @@ function rawBytes(ctx: CaseContext, raw: RawSpec): Buffer {
 
 async function prepareData(ctx: CaseContext, step: Step, c: ControlConnection, requested: string | undefined): Promise<DataChannel> {
   const mode = !requested || requested === 'current' ? ctx.mode : (requested as typeof ctx.mode);
-  if (mode === 'port' && c.family === 6) ctx.grader.stop({ verdict: 'skip', reason: 'PORT cannot name an IPv6 address', expected: '', actual: '' });
+  // RFC 959's h1,h2,h3,h4 can only name IPv4 hosts; over IPv6 the RFC 2428 commands are the way.
+  if ((mode === 'port' || mode === 'pasv') && c.family === 6) {
+    ctx.grader.stop({ verdict: 'skip', reason: `${mode.toUpperCase()} cannot carry an IPv6 address (use EPSV/EPRT over IPv6)`, expected: '', actual: '' });
+  }
   const setup = await setupData(c, mode, ctx.opts.stepTimeoutMs, ctx.transcript);
   judge(ctx, step, setup.command, setup.reply, [{ code: SETUP_SUCCESS[mode] }]);
   if (!setup.channel) {
