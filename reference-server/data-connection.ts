@@ -79,8 +79,8 @@ export class PassiveChannel implements DataChannel {
 
   async open(options: OpenOptions): Promise<net.Socket> {
     if (this.closed) throw new Error('passive listener closed');
+    // Still paused (pauseOnConnect): bytes a client sends early wait for the transfer to read them.
     const socket = this.socket ?? (await this.waitForConnection(options.timeoutMs));
-    socket.resume();
     return options.wrap ? options.wrap(socket) : socket;
   }
 

@@ -1,6 +1,6 @@
 /** Reply formats and command sequences on the wire, over a raw socket. */
 import { createTemporaryServer, type TemporaryServer } from '../../reference-server';
-import { expectCode, RawClient, readAll } from './helpers/raw-client';
+import { connectData, expectCode, RawClient, readAll } from './helpers/raw-client';
 
 let server: TemporaryServer;
 const clients: RawClient[] = [];
@@ -107,17 +107,20 @@ describe('generic checks before any handler', () => {
   });
 
   it('refuses Telnet option negotiation with DONT/WONT (RFC 1123 §4.1.2.12)', async () => {
-    const client = await connect();
+    const socket = await connectData('127.0.0.1', server.port);
     const bytes: Buffer[] = [];
-    const complete = new Promise<void>((resolve) => {
-      client.socket.prependListener('data', (chunk) => {
-        bytes.push(Buffer.from(chunk));
+    await new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        bytes.push(chunk);
         if (Buffer.concat(bytes).includes('200 ')) resolve();
       });
+      socket.write(Buffer.concat([Buffer.from([0xff, 0xfb, 0x18, 0xff, 0xfd, 0x01]), Buffer.from('NOOP\r\n')]));
     });
-    client.send(Buffer.concat([Buffer.from([0xff, 0xfb, 0x18, 0xff, 0xfd, 0x01]), Buffer.from('NOOP\r\n')]));
-    await complete;
-    expect(Buffer.concat(bytes).subarray(0, 6)).toEqual(Buffer.from([0xff, 0xfe, 0x18, 0xff, 0xfc, 0x01]));
+    socket.destroy();
+    const received = Buffer.concat(bytes);
+    const afterGreeting = received.subarray(received.indexOf('\r\n') + 2);
+    expect(afterGreeting.subarray(0, 6)).toEqual(Buffer.from([0xff, 0xfe, 0x18, 0xff, 0xfc, 0x01]));
+    expect(afterGreeting.subarray(6).toString()).toBe('200 Command okay.\r\n');
   });
 });
 
