@@ -64,6 +64,15 @@ export function isByteExact(opts: FormatOptions): boolean {
   return (opts.type === 'I' || opts.type === 'L') && opts.structure === 'F' && opts.mode === 'S';
 }
 
+/**
+ * What a REST marker counts. Stream mode: octets of the data stream (RFC 3659 §5.1), which are file
+ * octets only when the transfer is byte-exact. Block and compressed mode: the markers the codecs
+ * send are disk offsets, so a REST with one of them seeks the file (RFC 959 §3.5).
+ */
+export function restartIsDiskOffset(opts: FormatOptions): boolean {
+  return isByteExact(opts) || opts.mode !== 'S';
+}
+
 function assertFallbackFormat(opts: FormatOptions): void {
   if (!isFormatSupported(opts)) {
     throw new Error(`TYPE ${opts.type} STRU ${opts.structure} MODE ${opts.mode} needs reference-server/codecs`);

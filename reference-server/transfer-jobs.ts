@@ -9,16 +9,17 @@ import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { byteCounter, DiskError, runPipeline, skipBytes, type TransferJob } from './transfer';
-import { isByteExact, makeDecoder, makeEncoder, type FormatOptions } from './transfer-format';
+import { isByteExact, makeDecoder, makeEncoder, restartIsDiskOffset, type FormatOptions } from './transfer-format';
 import { PARTIAL_UPLOAD_PREFIX } from './vfs';
 
 export function downloadJob(description: string, file: string, format: FormatOptions, offset: number): TransferJob {
   return {
     description,
     async run(socket, { signal, count }) {
-      const exact = isByteExact(format);
-      const source = createReadStream(file, { start: exact ? offset : 0 });
-      const stages = exact ? [source] : [source, makeEncoder(format), ...(offset > 0 ? [skipBytes(offset)] : [])];
+      const seek = restartIsDiskOffset(format);
+      const source = createReadStream(file, { start: seek ? offset : 0 });
+      const encoder = isByteExact(format) ? [] : [makeEncoder(format)];
+      const stages = [source, ...encoder, ...(!seek && offset > 0 ? [skipBytes(offset)] : [])];
       await runPipeline([...stages, byteCounter(count), socket], [source], signal);
     },
   };
@@ -60,7 +61,7 @@ export function uploadJob(options: UploadOptions): TransferJob {
     preliminary: options.preliminary,
     async run(socket, { signal, count }) {
       const exact = isByteExact(format);
-      if (how.kind === 'restart' && !exact) {
+      if (how.kind === 'restart' && !restartIsDiskOffset(format)) {
         // The restart point is a wire offset: replay the kept part through encoder and decoder.
         const sink = createWriteStream(temp, { flags: 'wx' });
         const wire = Readable.from(prefixThenRest(target, how.offset, format, socket, count));

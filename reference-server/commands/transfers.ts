@@ -9,7 +9,7 @@ import { joinListing, mlstFacts, unixListLine } from '../listing';
 import { replies } from '../replies';
 import type { Session } from '../session';
 import { performTransfer } from '../transfer';
-import { isByteExact, type FormatOptions } from '../transfer-format';
+import { restartIsDiskOffset, type FormatOptions } from '../transfer-format';
 import { downloadJob, listingJob, uploadJob, wireSize, type UploadKind } from '../transfer-jobs';
 import { VfsError, type Located } from '../vfs';
 import type { CommandSpec } from './types';
@@ -51,7 +51,7 @@ const RETR: CommandSpec = {
       return session.reply(replies.permissionDenied);
     }
     if (offset > 0) {
-      const size = isByteExact(session.format) ? stats.size : await wireSize(located.host, session.format);
+      const size = restartIsDiskOffset(session.format) ? stats.size : await wireSize(located.host, session.format);
       if (offset > size) return session.reply(replies.invalidRestart(offset));
     }
     await performTransfer(session, downloadJob(`RETR ${located.virtual}`, located.host, session.format, offset));
@@ -85,7 +85,11 @@ async function upload(session: Session, verb: 'STOR' | 'APPE', argument: string)
   let how: UploadKind = verb === 'APPE' ? { kind: 'append' } : { kind: 'replace' };
   if (offset > 0) {
     // REST then STOR (or APPE, which must then act as STOR) continues at the wire offset.
-    const size = (await session.files.exists(located)) ? await wireSize(located.host, session.format) : 0;
+    const size = !(await session.files.exists(located))
+      ? 0
+      : restartIsDiskOffset(session.format)
+        ? (await session.files.stat(located)).size
+        : await wireSize(located.host, session.format);
     if (offset > size) return session.reply(replies.invalidRestart(offset));
     how = { kind: 'restart', offset };
   }
