@@ -6,6 +6,7 @@
  * It listens on 127.0.0.1:0 only, and `close()` destroys every socket and listener it made, so a
  * test that awaits it leaves no open handle behind.
  */
+import { createCipheriv, createHash } from 'crypto';
 import * as net from 'net';
 
 export type Handler = (arg: string, session: FakeSession) => void | Promise<void>;
@@ -85,20 +86,14 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** Deterministic pseudo-random bytes (mulberry32): the same seed gives the same stream. */
+/**
+ * Deterministic pseudo-random bytes: AES-128-CTR over zeros, keyed by the seed, so the same seed
+ * gives the same stream (and fast enough to flood a socket).
+ */
 export function seededBytes(seed: number): (n: number) => Buffer {
-  let a = seed >>> 0;
-  return (n: number) => {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-    }
-    return out;
-  };
+  const key = createHash('sha256').update(`fake-server-seed:${seed}`).digest();
+  const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
+  return (n: number) => cipher.update(Buffer.alloc(n));
 }
 
 const HOST = '127.0.0.1';
