@@ -38,6 +38,7 @@ export const replies = {
   accountRequired: reply(332, 'Need account for login.'),
   accountNotNeeded: reply(202, 'Account not needed, superfluous at this site.'),
   loginIncorrect: reply(530, 'Login incorrect.'),
+  homeUnavailable: reply(530, 'Not logged in: home directory unavailable.'),
   accountIncorrect: reply(530, 'Account incorrect; login sequence must be repeated.'),
   passWithoutUser: reply(503, 'Bad sequence of commands: send USER first.'),
   acctWithoutLogin: reply(503, 'Bad sequence of commands: send USER and PASS first.'),

@@ -88,14 +88,10 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const acceptor = new Acceptor(context, options.maxSessions ?? 100, options.maxSessionsPerAddress ?? 20);
 
   const listeners: net.Server[] = [];
-  const main = await listen(acceptor.handler(), host, options.port ?? 0);
-  listeners.push(main);
-  const port = (main.address() as net.AddressInfo).port;
-  let ipv6Host: string | undefined;
-  if (options.ipv6 === true && !net.isIPv6(host)) {
-    listeners.push(await listen(acceptor.handler(), '::1', port));
-    ipv6Host = '::1';
-  }
+  const wantIpv6 = options.ipv6 === true && !net.isIPv6(host);
+  const { port, servers } = await listenOnAll(acceptor, host, options.port ?? 0, wantIpv6);
+  listeners.push(...servers);
+  const ipv6Host = wantIpv6 ? '::1' : undefined;
   let implicitTlsPort: number | undefined;
   if (options.implicitTlsPort !== undefined) {
     const wrap = options.tls?.wrapImplicit?.bind(options.tls);
@@ -206,6 +202,30 @@ class Acceptor {
     const remaining = (this.perAddress.get(address) ?? 1) - 1;
     if (remaining <= 0) this.perAddress.delete(address);
     else this.perAddress.set(address, remaining);
+  }
+}
+
+/**
+ * The main listener, plus ::1 on the same port when asked. With an ephemeral port the number picked
+ * for IPv4 may be taken on ::1; then both are retried with a new one.
+ */
+async function listenOnAll(
+  acceptor: Acceptor,
+  host: string,
+  requestedPort: number,
+  ipv6: boolean,
+): Promise<{ port: number; servers: net.Server[] }> {
+  for (let attempt = 0; ; attempt++) {
+    const main = await listen(acceptor.handler(), host, requestedPort);
+    const port = (main.address() as net.AddressInfo).port;
+    if (!ipv6) return { port, servers: [main] };
+    try {
+      return { port, servers: [main, await listen(acceptor.handler(), '::1', port)] };
+    } catch (error) {
+      await new Promise<void>((resolve) => main.close(() => resolve()));
+      const retry = requestedPort === 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 5;
+      if (!retry) throw error;
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import { sameAddress } from '../address';
 import { replies } from '../replies';
 import type { Session } from '../session';
+import type { Account } from '../users';
 import { alias, type CommandSpec } from './types';
 
 const USER: CommandSpec = {
@@ -48,8 +49,7 @@ const PASS: CommandSpec = {
       session.reply(replies.accountRequired);
       return;
     }
-    session.enter(credentials.account);
-    session.reply(replies.loggedIn);
+    await completeLogin(session, credentials.account);
   },
 };
 
@@ -71,10 +71,23 @@ const ACCT: CommandSpec = {
       await rejectLogin(session, replies.accountIncorrect);
       return;
     }
-    session.enter(session.login.account);
-    session.reply(replies.loggedIn);
+    await completeLogin(session, session.login.account);
   },
 };
+
+async function completeLogin(session: Session, account: Account): Promise<void> {
+  session.enter(account);
+  try {
+    await session.files.statDirectory(await session.files.locate('/', '.'));
+  } catch {
+    // A user whose home is missing cannot work; say so rather than fail every later command.
+    session.login = { kind: 'none' };
+    session.fs = null;
+    session.reply(replies.homeUnavailable);
+    return;
+  }
+  session.reply(replies.loggedIn);
+}
 
 async function rejectLogin(session: Session, reply = replies.loginIncorrect): Promise<void> {
   session.failedLogins++;
