@@ -43,12 +43,18 @@ export function isFormatSupported(opts: FormatOptions): boolean {
   return (opts.type === 'A' || opts.type === 'I' || opts.type === 'L') && opts.structure === 'F' && opts.mode === 'S';
 }
 
+/** The built-in transforms, used when ./codecs is absent (exported for tests). */
+export const fallback = {
+  encoder: (opts: FormatOptions): Transform => (opts.type === 'A' ? new LfToCrlf() : new Identity()),
+  decoder: (opts: FormatOptions): Transform => (opts.type === 'A' ? new CrlfToLf() : new Identity()),
+};
+
 /** Disk bytes → wire bytes. */
 export function makeEncoder(opts: FormatOptions): Transform {
   const module = loadCodecs();
   if (module !== null) return module.makeEncoder(opts);
   assertFallbackFormat(opts);
-  return opts.type === 'A' ? new LfToCrlf() : new Identity();
+  return fallback.encoder(opts);
 }
 
 /** Wire bytes → disk bytes. */
@@ -56,7 +62,7 @@ export function makeDecoder(opts: FormatOptions): Transform {
   const module = loadCodecs();
   if (module !== null) return module.makeDecoder(opts);
   assertFallbackFormat(opts);
-  return opts.type === 'A' ? new CrlfToLf() : new Identity();
+  return fallback.decoder(opts);
 }
 
 /** Image transfers in stream mode are byte-exact, so restart offsets map 1:1 to file offsets. */

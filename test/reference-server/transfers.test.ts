@@ -121,6 +121,35 @@ describe('representation (RFC 959 §3.1)', () => {
   });
 });
 
+describe('representations from reference-server/codecs', () => {
+  it.each([
+    ['TYPE E', ['TYPE E']],
+    ['STRU R', ['TYPE A', 'STRU R']],
+    ['MODE B', ['TYPE I', 'MODE B']],
+    ['MODE C', ['TYPE I', 'MODE C']],
+    ['TYPE A, MODE B', ['TYPE A', 'MODE B']],
+  ])('%s: what RETR sends, STOR stores back unchanged', async (_title, settings) => {
+    const client = await login();
+    for (const setting of settings) expectCode(await client.command(setting), 200);
+    for (const name of ['readme.txt', 'binary.bin'] as const) {
+      if (settings.includes('TYPE E') && name === 'binary.bin') continue;
+      let data = await client.passive();
+      const received = readAll(data);
+      expectCode(await client.command(`RETR ${name}`), 125, 150);
+      expectCode(await client.reply(), 226);
+      const wire = await received;
+      if (!settings.includes('TYPE I')) expect(wire.equals(SAMPLE_FILES[name])).toBe(false);
+      const sizeReply = expectCode(await client.command(`SIZE ${name}`), 213);
+      expect(Number(sizeReply.lines[0])).toBe(wire.length);
+      data = await client.passive();
+      expectCode(await client.command(`STOR copy-${name}`), 125, 150);
+      await writeAndClose(data, wire);
+      expectCode(await client.reply(), 226);
+      expect((await fsp.readFile(path.join(server.root, `copy-${name}`))).equals(SAMPLE_FILES[name])).toBe(true);
+    }
+  });
+});
+
 describe('active mode (PORT, EPRT) and RFC 2577 bounce protection', () => {
   it('connects back to the client for PORT and EPRT', async () => {
     const client = await login();

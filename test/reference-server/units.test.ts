@@ -5,7 +5,9 @@ import { buildCommandTable } from '../../reference-server/commands';
 import { mlstFeature, parseMlstOptions, timeVal } from '../../reference-server/listing';
 import { formatReply, quotePathname, reply } from '../../reference-server/reply-format';
 import { TelnetLineReader } from '../../reference-server/telnet';
+import { fallback } from '../../reference-server/transfer-format';
 import { hashPassword, verifyPassword } from '../../reference-server/users';
+import { Readable } from 'node:stream';
 import { resolveVirtual } from '../../reference-server/vfs';
 
 describe('formatReply (RFC 959 §4.2)', () => {
@@ -187,5 +189,38 @@ describe('the command table', () => {
 
   it('gives aliases the syntax of their command under their own name', () => {
     expect(table.get('XMKD')?.syntax).toBe('XMKD <SP> pathname');
+  });
+});
+
+describe('built-in ASCII transforms (used when reference-server/codecs is absent)', () => {
+  async function through(transform: NodeJS.ReadWriteStream, chunks: string[]): Promise<string> {
+    const out: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      Readable.from(chunks.map((chunk) => Buffer.from(chunk, 'latin1')))
+        .pipe(transform)
+        .on('data', (chunk: Buffer) => out.push(chunk))
+        .on('end', resolve)
+        .on('error', reject);
+    });
+    return Buffer.concat(out).toString('latin1');
+  }
+  const ascii = { type: 'A', structure: 'F', mode: 'S' } as const;
+
+  it.each([
+    [['a\nb\n'], 'a\r\nb\r\n'],
+    [['no line end'], 'no line end'],
+    [['cr\r\nkept'], 'cr\r\r\nkept'],
+  ])('encodes %j as %j', async (chunks, expected) => {
+    expect(await through(fallback.encoder(ascii), chunks)).toBe(expected);
+  });
+
+  it.each([
+    [['a\r\nb\r\n'], 'a\nb\n'],
+    [['split\r', '\nhere'], 'split\nhere'],
+    [['bare\rcr'], 'bare\rcr'],
+    [['ends with cr\r'], 'ends with cr\r'],
+    [['cr\r\r\nkept'], 'cr\r\nkept'],
+  ])('decodes %j as %j', async (chunks, expected) => {
+    expect(await through(fallback.decoder(ascii), chunks)).toBe(expected);
   });
 });
