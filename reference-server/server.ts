@@ -85,7 +85,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     tls: options.tls,
     log: options.log,
   };
-  const acceptor = new Acceptor(context, options.maxSessions ?? 100, options.maxSessionsPerAddress ?? 20);
+  const acceptor = new Acceptor(context, options.maxSessions ?? 100, options.maxSessionsPerAddress ?? 32);
 
   const listeners: net.Server[] = [];
   const wantIpv6 = options.ipv6 === true && !net.isIPv6(host);
@@ -132,7 +132,12 @@ class Acceptor {
   }
 
   handler(wrap?: (socket: ControlSocket) => Promise<ControlSocket>): (socket: net.Socket) => void {
-    return (socket) => void this.accept(socket, wrap);
+    return (socket) => {
+      this.accept(socket, wrap).catch((error: unknown) => {
+        this.context.log?.(`! cannot start a session: ${error instanceof Error ? error.message : String(error)}`);
+        socket.destroy();
+      });
+    };
   }
 
   /** Shutdown: tell every client (421) and close. */

@@ -136,14 +136,16 @@ export class Session {
     const verb = line.split(' ', 1)[0]!.toUpperCase();
     const outOfTurn = this.transfer !== null && this.queue.length === 0 && this.server.commands.get(verb)?.duringTransfer === true;
     if (outOfTurn) {
-      const running: Promise<void> = this.run(line).finally(() => {
-        if (this.outOfTurn === running) this.outOfTurn = null;
-      });
+      const running: Promise<void> = this.run(line)
+        .catch((error: unknown) => this.internalError(error))
+        .finally(() => {
+          if (this.outOfTurn === running) this.outOfTurn = null;
+        });
       this.outOfTurn = running;
       return;
     }
     this.queue.push(line);
-    void this.pump();
+    this.pump().catch((error: unknown) => this.internalError(error));
   }
 
   lineTooLong(): void {
@@ -173,7 +175,9 @@ export class Session {
     this.host = null;
     this.language = 'EN';
     this.mlstFacts = new Set(DEFAULT_MLST_FACTS);
-    this.failedLogins = 0;
+    // Failed attempts are not forgiven by REIN: the limit is per connection (RFC 2577 §5).
+    this.dataWrap = undefined;
+    this.security = {};
   }
 
   closeData(): void {
@@ -189,6 +193,12 @@ export class Session {
   closed(): void {
     this.ended = true;
     this.cleanup();
+  }
+
+  /** dispatch() turns handler errors into replies; anything reaching here is a server bug. */
+  private internalError(error: unknown): void {
+    this.log(`! internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.end(replies.localError);
   }
 
   private cleanup(): void {

@@ -106,6 +106,17 @@ describe('generic checks before any handler', () => {
     expectCode(await client.command('NOOP'), 200);
   });
 
+  it('survives random bytes and odd verbs: every line gets a reply, the session goes on', async () => {
+    const client = await connect();
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+    const garbage = Buffer.from(Array.from({ length: 20_000 }, random).map((byte) => (byte === 0x0a || byte === 0x0d ? 0x20 : byte)));
+    client.send(Buffer.concat([garbage, Buffer.from('\r\n')]));
+    expectCode(await client.reply(), 500);
+    for (const line of ['\u00e9t\u00e9 x', 'ÿÿÿ', 'RETR\t', '123', 'A'.repeat(5)]) expectCode(await client.command(line), 500, 501, 530);
+    expectCode(await client.command('NOOP'), 200);
+  });
+
   it('refuses Telnet option negotiation with DONT/WONT (RFC 1123 §4.1.2.12)', async () => {
     const socket = await connectData('127.0.0.1', server.port);
     const bytes: Buffer[] = [];
