@@ -27,7 +27,9 @@ export interface ReferenceServerOptions {
   readonly pasvPorts?: readonly [number, number];
   /** Default 300 000 (RFC 1123 §4.1.3.2: at least 5 minutes). */
   readonly idleTimeoutMs?: number;
+  /** Sessions at once; beyond it a new connection gets 421 (RFC 2577 §5). Default 100. */
   readonly maxSessions?: number;
+  /** Sessions at once from one client address. Default 32. */
   readonly maxSessionsPerAddress?: number;
   /** Pause before answering a failed PASS (RFC 2577 §5). Default 1000. */
   readonly failedLoginDelayMs?: number;
