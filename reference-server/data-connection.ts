@@ -8,6 +8,10 @@
 import * as net from 'node:net';
 import { normalizeAddress } from './control-channel';
 
+/**
+ * Puts a layer (TLS for PROT P) on a data connection. It is called once the TCP connection exists
+ * and before any byte is read or written; a passive socket is still paused (pauseOnConnect).
+ */
 export type DataSocketWrap = (socket: net.Socket) => Promise<net.Socket>;
 
 export interface OpenOptions {

@@ -75,6 +75,9 @@ export async function performTransfer(session: Session, job: TransferJob): Promi
       session.reply(controller.signal.aborted ? replies.transferAborted : replies.cannotOpenDataConnection);
       return;
     }
+    // A transfer that stalls is idle too: without this a silent client would hold the session forever.
+    const stalled = socket;
+    stalled.setTimeout(session.server.settings.idleTimeoutMs, () => stalled.destroy(new Error('data connection idle')));
     try {
       await job.run(socket, { signal: controller.signal, count: (bytes) => (transfer.bytes += bytes) });
       if (controller.signal.aborted) throw new Error('aborted');

@@ -124,6 +124,18 @@ describe('limits (RFC 2577 §5, RFC 1123 §4.1.3.2)', () => {
     await client.waitForClose();
   });
 
+  it('ends a stalled transfer with 426, then the idle session with 421', async () => {
+    const server = await start({ idleTimeoutMs: 300 });
+    const client = await RawClient.login(server.port, 'alice', 'wonderland');
+    clients.push(client);
+    await client.passive();
+    expectCode(await client.command('STOR stalled.txt'), 125, 150);
+    expectCode(await client.reply(3000), 426);
+    expectCode(await client.reply(3000), 421);
+    await client.waitForClose();
+    await expect(fsp.stat(path.join(scratch, 'root', 'stalled.txt'))).rejects.toThrow();
+  });
+
   it('close() ends every session with 421 and stops listening', async () => {
     const server = await start();
     const { client } = await connect(server);
