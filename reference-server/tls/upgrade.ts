@@ -42,7 +42,7 @@ export async function upgradeToTls(socket: net.Socket, secureContext: tls.Secure
     tlsSocket = new tls.TLSSocket(transport as unknown as net.Socket, serverSocketOptions(secureContext));
     transportOf.set(tlsSocket, transport);
   } else {
-    tlsSocket = new tls.TLSSocket(socket, serverSocketOptions(secureContext));
+    tlsSocket = wrapDirectly(socket, secureContext);
   }
   rememberSecureContext(tlsSocket, secureContext);
   await handshake(tlsSocket, options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS);
@@ -81,7 +81,7 @@ export async function wrapDataSocket(
 ): Promise<tls.TLSSocket> {
   const secureContext = control instanceof tls.TLSSocket ? secureContextOf(control) : control;
   if (!secureContext) throw new Error('wrapDataSocket: the control socket was not upgraded by upgradeToTls');
-  const tlsSocket = new tls.TLSSocket(socket, serverSocketOptions(secureContext));
+  const tlsSocket = wrapDirectly(socket, secureContext);
   rememberSecureContext(tlsSocket, secureContext);
   await handshake(tlsSocket, options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS);
   if (options.requireSessionReuse && !isResumedFrom(secureContext, tlsSocket)) {
@@ -144,6 +144,25 @@ export async function downgradeFromTls(tlsSocket: tls.TLSSocket, options: Downgr
     tlsSocket.end(); // our close_notify
     tlsSocket.resume(); // 'end' is only emitted once the readable side is consumed
   });
+}
+
+/**
+ * Wraps the net.Socket itself: the TLS layer takes over its libuv handle, so bulk data does not
+ * pass through JavaScript twice. Node 20 then crashes (segmentation fault, seen in this repo's
+ * tests; cf. nodejs/node#49327 for the same family of bugs) if the raw socket is destroyed and
+ * the TLSSocket after it, because both close the one handle. Code elsewhere will naturally call
+ * `socket.destroy()` on the socket it still holds (ABOR, timeouts), so that call is routed
+ * through the TLSSocket, whose own teardown destroys the raw socket (and emits its 'close').
+ */
+function wrapDirectly(socket: net.Socket, secureContext: tls.SecureContext): tls.TLSSocket {
+  const tlsSocket = new tls.TLSSocket(socket, serverSocketOptions(secureContext));
+  const destroyRaw = socket.destroy.bind(socket);
+  socket.destroy = (error?: Error) => {
+    if (tlsSocket.destroyed) destroyRaw(error);
+    else tlsSocket.destroy(error);
+    return socket;
+  };
+  return tlsSocket;
 }
 
 function handshake(tlsSocket: tls.TLSSocket, timeoutMs: number): Promise<void> {
