@@ -8,9 +8,9 @@
  * Disk files are treated as ISO-8859-1 (one byte = one code point), and IBM-037 is a
  * permutation of ISO-8859-1, so every disk byte has exactly one EBCDIC byte and the translation
  * is lossless in both directions. The only change from the plain code page is the end-of-line
- * swap that z/OS also applies (the "LF <-> NL" convention): the disk line end LF (0x0A) is sent
- * as EBCDIC NL (0x15), and, to keep the table a bijection, the disk byte 0x85 (C1 NEL, which
- * IBM-037 maps to 0x15) is sent as EBCDIC LF (0x25).
+ * swap asked for by §3.1.1.2 (<NL> ends a line): the disk line end LF (0x0A) is sent as EBCDIC
+ * NL (0x15), and, to keep the table a bijection, the disk byte 0x85 (C1 NEL, which IBM-037 maps
+ * to 0x15) is sent as EBCDIC LF (0x25).
  *
  * The table below was generated from Python's `cp037` codec
  * (`bytes(range(256)).decode('cp037')`), not typed from memory.

@@ -1,7 +1,8 @@
 /**
- * The server certificate for AUTH TLS (RFC 4217). RFC 4217 §15.1.1: the TLS authentication of
- * the server "will be authentication of the server host itself", so a test server only needs a
- * certificate for the loopback names: CN=localhost, SAN IP:127.0.0.1, IP:::1, DNS:localhost.
+ * The server certificate for AUTH TLS (RFC 4217). RFC 4217 §10.2: "the TLS authentication of the
+ * server will be authentication of the server host itself and not a user on the server host", so
+ * a test server only needs a certificate for the loopback names: CN=localhost, SAN
+ * IP:127.0.0.1, IP:::1, DNS:localhost.
  *
  * Node cannot create certificates, so a fresh self-signed pair is made with the `openssl`
  * command line, once per process, in a private directory under os.tmpdir(). Without openssl the
