@@ -150,9 +150,9 @@ function build(args: string[], io: Io, done: (p: Promise<number>) => void): Argv
           .option('writable', { type: 'boolean', describe: 'the user may create files (default: yes for a named user, no for anonymous)' })
           .option('work-dir', { type: 'string', describe: 'directory to CWD into after login, where test files are created' })
           .option('data-mode', { type: 'string', default: 'all', describe: 'pasv, epsv, port, eprt, a comma list, or all' })
-          .option('timeout', { type: 'number', default: 10000, coerce: positiveInt('timeout'), describe: 'step timeout in ms' })
-          .option('case-timeout', { type: 'number', default: 60000, coerce: positiveInt('case-timeout'), describe: 'case timeout in ms' })
-          .option('concurrency', { type: 'number', default: 1, coerce: positiveInt('concurrency'), describe: 'cases run at once (devices often take one connection)' })
+          .option('timeout', { type: 'string', default: 10000, coerce: positiveInt('timeout'), describe: 'step timeout in ms' })
+          .option('case-timeout', { type: 'string', default: 60000, coerce: positiveInt('case-timeout'), describe: 'case timeout in ms' })
+          .option('concurrency', { type: 'string', default: 1, coerce: positiveInt('concurrency'), describe: 'cases run at once (devices often take one connection)' })
           .option('out', { type: 'string', describe: 'directory for results.json' })
           .check((a) => {
             for (const m of dataModes(String(a['data-mode']))) if (!DATA_MODES.includes(m)) throw new UsageError(`--data-mode "${m}" is not one of pasv, epsv, port, eprt, all`);

@@ -157,6 +157,8 @@ export async function runCase(input: CaseRunInput): Promise<CaseResult> {
     destroyAll();
   }
   const deviations = ctx.opened.flatMap((c) => c.deviations);
+  const dropped = ctx.opened.reduce((n, c) => n + c.deviationsDropped, 0);
+  if (dropped > 0) transcript.note(`${dropped} further wire deviations were seen and not kept`);
   gradeDeviations(grader, deviations);
   await withTimeout(removeCreated(ctx), input.opts.caseTimeoutMs, () => undefined).catch(() => undefined);
   const j = grader.result;

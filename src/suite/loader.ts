@@ -101,12 +101,10 @@ export function loadSuiteFile(file: string, displayName = file): Suite {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new SuiteError(
-      doc.errors.map((err) => {
-        const pos = lc.linePos(err.pos[0]);
-        return { file: displayName, line: pos.line, col: pos.col, message: `syntax error: ${err.message.split('\n')[0]}` };
-      }),
-    );
+    // Only the first syntax error: the ones after it usually follow from it (one bad indent cascades).
+    const err = doc.errors[0];
+    const pos = lc.linePos(err.pos[0]);
+    throw new SuiteError([{ file: displayName, line: pos.line, col: pos.col, message: `syntax error: ${err.message.split('\n')[0]}` }]);
   }
   const data = doc.toJS() as unknown;
   const v = validate();

@@ -31,6 +31,11 @@ export interface ControlOptions {
   parser?: ReplyParserOptions;
 }
 
+const GREETING = '(greeting)';
+/** A flooding server must not grow memory: past these, deviations are counted, stray replies dropped. */
+const MAX_DEVIATIONS = 500;
+const MAX_QUEUED = 100;
+
 type Waiter = { resolve: (r: ReceivedReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 /**
@@ -41,12 +46,14 @@ type Waiter = { resolve: (r: ReceivedReply) => void; reject: (e: Error) => void;
 export class ControlConnection {
   readonly name: string;
   readonly deviations: Deviation[] = [];
+  /** Deviations seen after MAX_DEVIATIONS were kept. */
+  deviationsDropped = 0;
   private readonly parser: ReplyParser;
   private readonly queue: ReceivedReply[] = [];
   private waiters: Waiter[] = [];
   private closeWaiters: Array<() => void> = [];
   /** Commands (and the greeting) still owed a completion reply, oldest first. */
-  private outstanding: string[] = ['(greeting)'];
+  private outstanding: string[] = [GREETING];
   private lastAnswered: string | undefined;
   private endReason: WireError | undefined;
 
@@ -179,7 +186,7 @@ export class ControlConnection {
       if (waiter) {
         clearTimeout(waiter.timer);
         waiter.resolve(received);
-      } else {
+      } else if (!received.stray || this.queue.length < MAX_QUEUED) {
         this.queue.push(received);
       }
     }
@@ -187,6 +194,10 @@ export class ControlConnection {
 
   private record(deviations: Deviation[]): void {
     for (const d of deviations) {
+      if (this.deviations.length >= MAX_DEVIATIONS) {
+        this.deviationsDropped++;
+        continue;
+      }
       this.deviations.push(d);
       this.opts.transcript.note(`deviation ${d.kind}: ${d.message} [${d.ref}]`, this.name);
     }
@@ -198,7 +209,8 @@ export class ControlConnection {
       const answers = this.outstanding[0];
       if (!preliminary) {
         this.outstanding.shift();
-        this.lastAnswered = answers;
+        // The greeting answers no command: a reply after it alone is spontaneous, not a second answer.
+        this.lastAnswered = answers === GREETING ? undefined : answers;
       }
       return { ...reply, answers, stray: false };
     }

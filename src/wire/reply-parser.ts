@@ -228,7 +228,7 @@ export class ReplyParser {
       }
       if (c.rawBytes > this.maxReplyBytes) {
         c.deviations.push(
-          deviation('reply-too-long', `multi-line ${c.codeText} reply exceeds ${this.maxReplyBytes} bytes; the rest of it is discarded`),
+          deviation('reply-too-long', `multi-line ${c.codeText} reply exceeds ${this.maxReplyBytes} bytes; the rest of it is discarded`, Buffer.concat(c.raw)),
         );
         this.discardingCode = c.codeText;
         this.emit(c);
