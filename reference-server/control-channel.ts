@@ -18,6 +18,11 @@ export interface ControlChannelEvents {
 
 export class ControlChannel {
   private current: ControlSocket;
+  /**
+   * The socket the connection was accepted as. Addresses come from it: they never change, and a
+   * TLSSocket layered on a JavaScript stream (AUTH TLS with CCC allowed) has none of its own.
+   */
+  private readonly transport: ControlSocket;
   private readonly reader: TelnetLineReader;
   private closedNotified = false;
   private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
@@ -30,6 +35,7 @@ export class ControlChannel {
     private readonly events: ControlChannelEvents,
   ) {
     this.current = socket;
+    this.transport = socket;
     this.reader = new TelnetLineReader(maxLineLength, {
       line: (bytes) => events.line(bytes.toString('utf8')),
       overflow: () => events.overflow(),
@@ -43,19 +49,19 @@ export class ControlChannel {
   }
 
   get remoteAddress(): string {
-    return normalizeAddress(this.current.remoteAddress ?? '');
+    return normalizeAddress(this.current.remoteAddress ?? this.transport.remoteAddress ?? '');
   }
 
   get remotePort(): number {
-    return this.current.remotePort ?? 0;
+    return this.current.remotePort ?? this.transport.remotePort ?? 0;
   }
 
   get localAddress(): string {
-    return normalizeAddress(this.current.localAddress ?? '');
+    return normalizeAddress(this.current.localAddress ?? this.transport.localAddress ?? '');
   }
 
   get localPort(): number {
-    return this.current.localPort ?? 0;
+    return this.current.localPort ?? this.transport.localPort ?? 0;
   }
 
   /** 4 or 6: the family of the control connection, which data connections follow (RFC 2428 §3). */
@@ -110,6 +116,8 @@ export class ControlChannel {
     socket.on('data', this.onData);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
+    // A swapped-in socket may come paused (CCC hands back the TCP socket paused, with unread bytes).
+    socket.resume();
   }
 
   private detach(socket: ControlSocket): void {

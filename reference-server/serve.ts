@@ -4,7 +4,7 @@
  * argument is masked). The CLI owns signals and calls close().
  */
 import { startReferenceServer, type RunningServer } from './server';
-import { loadTlsExtension, type TlsExtension } from './tls-extension';
+import { loadTlsExtension, type TlsExtension, type TlsPolicy } from './tls-extension';
 
 export interface ServeArguments {
   readonly port: number;
@@ -16,16 +16,28 @@ export interface ServeArguments {
   /** `A-B`, e.g. `50000-50100`. */
   readonly pasvPorts?: string;
   readonly implicitTlsPort?: number;
+  /** PEM files; when both are missing and TLS is asked for, a self-signed pair is generated. */
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  /** Explicit FTPS (AUTH TLS) without an implicit port; implied by the other TLS arguments. */
+  readonly tls?: boolean;
+  /** RFC 4217 policy knobs (session reuse on data connections, TLS before login, CCC). */
+  readonly tlsPolicy?: TlsPolicy;
 }
 
 export async function serveFromArgs(args: ServeArguments, log: (line: string) => void = writeToStderr): Promise<RunningServer> {
-  const tlsRequested = args.tlsCert !== undefined || args.tlsKey !== undefined || args.implicitTlsPort !== undefined;
+  const tlsRequested =
+    args.tls === true || args.tlsPolicy !== undefined || args.tlsCert !== undefined || args.tlsKey !== undefined || args.implicitTlsPort !== undefined;
   let tls: TlsExtension | undefined;
   if (tlsRequested) {
-    if (args.tlsCert === undefined || args.tlsKey === undefined) throw new Error('TLS needs both --tls-cert and --tls-key');
-    tls = await loadTlsExtension({ cert: args.tlsCert, key: args.tlsKey });
+    if ((args.tlsCert === undefined) !== (args.tlsKey === undefined)) {
+      throw new Error('TLS needs both --tls-cert and --tls-key (or neither, for a generated self-signed certificate)');
+    }
+    const files = args.tlsCert !== undefined && args.tlsKey !== undefined ? { cert: args.tlsCert, key: args.tlsKey } : undefined;
+    tls = await loadTlsExtension(files, args.tlsPolicy);
+    if (tls.certificate?.generated === true) {
+      log(`FTPS with a self-signed certificate for localhost (${tls.certificate.certPath}): clients must trust that file or skip verification`);
+    }
   }
   const server = await startReferenceServer({
     host: args.host,
@@ -39,6 +51,7 @@ export async function serveFromArgs(args: ServeArguments, log: (line: string) =>
     log,
   });
   log(`ftp-conform reference server listening on ${server.urls.join(' ')} serving ${server.root}`);
+  if (tls !== undefined) log('explicit FTPS (AUTH TLS) on the same port');
   if (server.implicitTlsPort !== undefined) log(`implicit FTPS on port ${server.implicitTlsPort}`);
   return server;
 }

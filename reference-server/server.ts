@@ -5,7 +5,7 @@
 import { promises as fsp } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { buildCommandTable, dispatch } from './commands';
+import { buildCommandTable, dispatch, type CommandSpec } from './commands';
 import { ControlChannel, normalizeAddress, type ControlSocket } from './control-channel';
 import { replies } from './replies';
 import { formatReply } from './reply-format';
@@ -83,7 +83,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     root,
     users: new UserDirectory(records, options.anonymous ?? false),
     settings,
-    commands: buildCommandTable(),
+    commands: withTlsGuard(buildCommandTable(), options.tls),
     tls: options.tls,
     log: options.log,
   };
@@ -251,6 +251,17 @@ async function shutDown(listeners: readonly net.Server[], acceptor: Acceptor): P
   const stopped = listeners.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
   await acceptor.endAll();
   await Promise.all(stopped);
+}
+
+/** The TLS policy (e.g. no USER before AUTH TLS) goes first in every command's sequence check. */
+function withTlsGuard(table: ReadonlyMap<string, CommandSpec>, tls: TlsExtension | undefined): ReadonlyMap<string, CommandSpec> {
+  const guard = tls?.guard?.bind(tls);
+  if (guard === undefined) return table;
+  const guarded = [...table].map(([verb, spec]): [string, CommandSpec] => [
+    verb,
+    { ...spec, sequence: (session) => guard(session, verb) ?? spec.sequence?.(session) ?? null },
+  ]);
+  return new Map(guarded);
 }
 
 function hostForUrl(host: string): string {

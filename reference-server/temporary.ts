@@ -7,13 +7,22 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from './server';
+import { loadTlsExtension, type TlsExtension, type TlsPolicy } from './tls-extension';
 
 export interface TemporaryServer extends RunningServer {
   readonly user: string;
   readonly password: string;
+  /** The server certificate when TLS is on (PEM, and its file), for clients that verify it. */
+  readonly certificate?: TlsExtension['certificate'];
 }
 
-export type TemporaryServerOptions = Omit<ReferenceServerOptions, 'root' | 'users'>;
+export type TemporaryServerOptions = Omit<ReferenceServerOptions, 'root' | 'users' | 'tls'> & {
+  /**
+   * FTPS: `true` (or a policy) for a generated self-signed certificate for localhost, or a ready
+   * extension. Implied by `implicitTlsPort`.
+   */
+  readonly tls?: boolean | TlsPolicy | TlsExtension;
+};
 
 export const TEMPORARY_USER = 'conform';
 export const TEMPORARY_PASSWORD = 'conform';
@@ -35,9 +44,11 @@ export async function createTemporaryServer(options: TemporaryServerOptions = {}
       await fsp.mkdir(path.dirname(file), { recursive: true });
       await fsp.writeFile(file, content);
     }
+    const tls = await temporaryTls(options);
     const server = await startReferenceServer({
       anonymous: true,
       ...options,
+      tls,
       root,
       users: [{ name: TEMPORARY_USER, password: TEMPORARY_PASSWORD, home: '/', permissions: ['read', 'write', 'delete', 'mkdir'] }],
     });
@@ -45,6 +56,7 @@ export async function createTemporaryServer(options: TemporaryServerOptions = {}
       ...server,
       user: TEMPORARY_USER,
       password: TEMPORARY_PASSWORD,
+      certificate: tls?.certificate,
       async close() {
         try {
           await server.close();
@@ -57,6 +69,13 @@ export async function createTemporaryServer(options: TemporaryServerOptions = {}
     await fsp.rm(root, { recursive: true, force: true });
     throw error;
   }
+}
+
+function temporaryTls(options: TemporaryServerOptions): Promise<TlsExtension | undefined> | TlsExtension | undefined {
+  const { tls, implicitTlsPort } = options;
+  if (tls === false || (tls === undefined && implicitTlsPort === undefined)) return undefined;
+  if (typeof tls === 'object' && 'handlers' in tls) return tls;
+  return loadTlsExtension(undefined, typeof tls === 'object' ? tls : {});
 }
 
 function sampleBinary(length: number): Buffer {

@@ -8,3 +8,5 @@ export { createSessionSecureContext, isResumedFrom, secureContextOf, serverSocke
 export type { CertificateAndKey, FtpsTlsSettings } from './secure-context';
 export { connectClearableTls, downgradeFromTls, TlsSessionReuseRequiredError, upgradeToTls, wrapDataSocket } from './upgrade';
 export type { ControlUpgradeOptions, DataWrapOptions, DowngradeOptions } from './upgrade';
+export { createTlsExtension } from './extension';
+export { tlsReplies } from './replies';
