@@ -161,7 +161,12 @@ class FtpsExtension implements TlsExtension {
     return async (socket) => {
       if (context === undefined) throw new Error('PROT P without a TLS context');
       try {
-        return await wrapDataSocket(socket, context, { requireSessionReuse: this.policy.requireSessionReuse === true, handshakeTimeoutMs: this.timeoutMs });
+        const secured = await wrapDataSocket(socket, context, {
+          requireSessionReuse: this.policy.requireSessionReuse === true,
+          handshakeTimeoutMs: this.timeoutMs,
+        });
+        session.log(`data connection TLS (${secured.getProtocol() ?? '?'}, ${secured.isSessionReused() ? 'resumed' : 'full handshake'})`);
+        return secured;
       } catch (error) {
         const why = error instanceof TlsSessionReuseRequiredError ? 'the client did not reuse the TLS session (RFC 4217 §10.2)' : messageOf(error);
         session.log(`! data connection refused: ${why}`);
