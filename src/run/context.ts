@@ -66,18 +66,26 @@ export interface CaseContext {
  * Replaces `{name}` and `{unique:x}`; `{{`/`}}` are literal braces. An unknown name is an error of
  * the suite, reported as such rather than sent to the server as literal text.
  */
-export function substitute(ctx: CaseContext, text: string): string {
+export function substitute(ctx: CaseContext, text: string, encode: (value: string) => string = (v) => v): string {
   return text.replace(/\{\{|\}\}|\{([a-zA-Z][a-zA-Z0-9_]*)(?::([^}]*))?\}/g, (whole, name: string | undefined, arg: string | undefined) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    if (name === 'unique') return `${ctx.uniquePrefix}-${arg ?? 'f'}`;
-    if (name === 'user') return ctx.opts.user;
-    if (name === 'password') return ctx.opts.password;
-    if (name === 'host') return ctx.opts.host;
-    const v = ctx.vars.get(name!);
-    if (v === undefined) throw new Error(`variable {${name}} is not defined at this step`);
-    return v;
+    if (whole === '{{') return encode('{');
+    if (whole === '}}') return encode('}');
+    return encode(variable(ctx, name!, arg));
   });
+}
+
+function variable(ctx: CaseContext, name: string, arg: string | undefined): string {
+  if (name === 'unique') return `${ctx.uniquePrefix}-${arg ?? 'f'}`;
+  if (name === 'user') return ctx.opts.user;
+  if (name === 'password') return ctx.opts.password;
+  if (name === 'host') return ctx.opts.host;
+  if (name === 'account') {
+    if (ctx.opts.account === undefined) ctx.grader.stop({ verdict: 'skip', reason: 'needs an account (--account)', expected: '', actual: '' });
+    return ctx.opts.account!;
+  }
+  const v = ctx.vars.get(name);
+  if (v === undefined) throw new Error(`variable {${name}} is not defined at this step`);
+  return v;
 }
 
 /** Remembers the argument of a command when it names something this run created, for cleanup. */

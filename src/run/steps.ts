@@ -21,7 +21,7 @@ function conn(ctx: CaseContext, name = 'main'): ControlConnection {
  * StopCase for a MUST mismatch, an `unsupported` outcome, or a graded `fail` outcome.
  */
 function judge(ctx: CaseContext, step: Step, what: string, reply: ReceivedReply, defaults: Outcome[] | undefined): void {
-  const outcomes = step.expect ?? defaults;
+  const outcomes = (step.expect ?? defaults)?.map((o) => withVariables(ctx, o));
   if (!outcomes) return;
   const level = step.level ?? ctx.kase.level;
   const expected = describeOutcomes(outcomes);
@@ -33,6 +33,17 @@ function judge(ctx: CaseContext, step: Step, what: string, reply: ReceivedReply,
   if (o.fail) return ctx.grader.miss(level, `${what}: ${o.fail}`, expected, actual);
   if (o.unsupported) ctx.grader.stop({ verdict: 'unsupported', reason: `${what}: ${o.unsupported}`, expected, actual });
   if (o.warn) ctx.grader.add({ verdict: 'warn', reason: `${what}: ${o.warn}`, expected, actual });
+}
+
+/** Puts variable values into an outcome's patterns, escaped so they match literally. */
+function withVariables(ctx: CaseContext, o: Outcome): Outcome {
+  if (o.text === undefined && o.notText === undefined) return o;
+  const sub = (re: string | undefined) => (re === undefined ? undefined : substitute(ctx, re, escapeRegExp));
+  return { ...o, text: sub(o.text), notText: sub(o.notText) };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Reads a completion reply, letting a 1yz pass first unless the step asked for the 1yz itself. */
@@ -54,14 +65,24 @@ function rawBytes(ctx: CaseContext, raw: RawSpec): Buffer {
   return Buffer.concat(parts);
 }
 
-async function prepareData(ctx: CaseContext, step: Step, c: ControlConnection, requested: string | undefined): Promise<DataChannel> {
+/**
+ * Sets up a data connection. A `data` step's own `expect` grades the setup reply; a transfer's
+ * `expect` is about the transfer, so its implicit setup is held to the setup's success code only.
+ */
+async function prepareData(ctx: CaseContext, step: Step, c: ControlConnection, requested: string | undefined, ownExpect: boolean): Promise<DataChannel> {
   const mode = !requested || requested === 'current' ? ctx.mode : (requested as typeof ctx.mode);
   // RFC 959's h1,h2,h3,h4 can only name IPv4 hosts; over IPv6 the RFC 2428 commands are the way.
   if ((mode === 'port' || mode === 'pasv') && c.family === 6) {
     ctx.grader.stop({ verdict: 'skip', reason: `${mode.toUpperCase()} cannot carry an IPv6 address (use EPSV/EPRT over IPv6)`, expected: '', actual: '' });
   }
   const setup = await setupData(c, mode, ctx.opts.stepTimeoutMs, ctx.transcript);
-  judge(ctx, step, setup.command, setup.reply, [{ code: SETUP_SUCCESS[mode] }]);
+  const success: Outcome[] = [{ code: SETUP_SUCCESS[mode] }];
+  try {
+    judge(ctx, ownExpect ? step : ({ ...step, expect: undefined } as Step), setup.command, setup.reply, success);
+  } catch (e) {
+    setup.channel?.close();
+    throw e;
+  }
   if (!setup.channel) {
     const reason = setup.problem ?? `${setup.command} answered ${setup.reply.code}: no data connection`;
     ctx.grader.stop({ verdict: 'fail', reason: `${setup.command}: ${reason}`, expected: `a usable ${mode.toUpperCase()} data connection`, actual: describeReply(setup.reply) });
@@ -96,7 +117,7 @@ function checkContent(ctx: CaseContext, step: TransferStep, digest: ContentDiges
 
 async function transfer(ctx: CaseContext, step: TransferStep, c: ControlConnection): Promise<void> {
   const onName = step.on ?? 'main';
-  const channel = ctx.prepared.get(onName) ?? (await prepareData(ctx, step, c, 'current'));
+  const channel = ctx.prepared.get(onName) ?? (await prepareData(ctx, step, c, 'current', false));
   ctx.prepared.delete(onName);
   const command = substitute(ctx, step.transfer.command);
   noteCreatedPath(ctx, command);
@@ -155,7 +176,7 @@ export async function runStep(ctx: CaseContext, step: Step): Promise<void> {
   }
   if ('data' in step) {
     ctx.prepared.get(step.on ?? 'main')?.close();
-    ctx.prepared.set(step.on ?? 'main', await prepareData(ctx, step, c, step.data.mode));
+    ctx.prepared.set(step.on ?? 'main', await prepareData(ctx, step, c, step.data.mode, true));
     return;
   }
   if ('transfer' in step) return transfer(ctx, step, c);
@@ -171,9 +192,9 @@ export async function runStep(ctx: CaseContext, step: Step): Promise<void> {
     if (step.expect) judge(ctx, step, 'raw bytes', await readAnswer(ctx, c, step.expect), undefined);
     return;
   }
-  // An `expect` step alone reads the next reply, whatever asked for it.
-  const reply = await c.nextReply(ctx.opts.stepTimeoutMs);
-  judge(ctx, step, 'next reply', reply, undefined);
+  // An `expect` step alone reads the next reply, whatever asked for it (a 1yz such as the
+  // greeting's 120 passes first unless the step asks for it).
+  judge(ctx, step, 'next reply', await readAnswer(ctx, c, step.expect), undefined);
 }
 
 export { StopCase };

@@ -35,12 +35,15 @@ function key(id: string, mode: string | undefined, verdict: string): string {
 }
 
 const inCi = process.env.CI === 'true';
-const servers: Array<[string, () => boolean, () => Promise<RealServer>]> = [
-  ['pyftpdlib', pyftpdlibAvailable, startPyftpdlib],
-  ['vsftpd', vsftpdAvailable, startVsftpd],
+// pyftpdlib 1.5.7 runs one case at a time: with several concurrent sessions it now and then
+// answers 150 and never takes a passive data connection the client had already opened (seen in
+// its debug log: no accept on the listener), which would make the run flaky rather than wrong.
+const servers: Array<[string, () => boolean, () => Promise<RealServer>, number]> = [
+  ['pyftpdlib', pyftpdlibAvailable, startPyftpdlib, 1],
+  ['vsftpd', vsftpdAvailable, startVsftpd, 4],
 ];
 
-describe.each(servers)('RFC 959 suite against %s', (name, available, start) => {
+describe.each(servers)('RFC 959 suite against %s', (name, available, start, concurrency) => {
   const present = available();
   // On a developer machine without the package the test says so; in CI, .ci/run installs it, so absence is a failure.
   const maybe = present || inCi ? test : test.skip;
@@ -54,8 +57,8 @@ describe.each(servers)('RFC 959 suite against %s', (name, available, start) => {
       server = await start();
       const opts: RunOptions = {
         host: '127.0.0.1', port: server.port, user: server.user, password: server.password, writable: true,
-        dataModes: [...DATA_MODES], levels: ['MUST', 'SHOULD', 'MAY'], stepTimeoutMs: 5000, caseTimeoutMs: 30000,
-        connectTimeoutMs: 5000, concurrency: 4, fixturesDir: path.join(root, 'fixtures'),
+        dataModes: [...DATA_MODES], levels: ['MUST', 'SHOULD', 'MAY'], stepTimeoutMs: 10000, caseTimeoutMs: 30000,
+        connectTimeoutMs: 5000, concurrency, fixturesDir: path.join(root, 'fixtures'),
       };
       const result = await runCases(cases, opts);
       const errors = result.cases.filter((c) => c.verdict === 'error').map((c) => `${key(c.id, c.mode, 'error')}: ${c.reason}`);
