@@ -1,6 +1,8 @@
 /** RFC 4217 / RFC 2228 reply codes over a raw control connection (explicit FTPS, AUTH TLS). */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { createTemporaryServer, SAMPLE_FILES, type TemporaryServer } from '../../../reference-server';
-import { FtpsControl, readAll, type Reply } from './control-client';
+import { FtpsControl, once, readAll, type Reply } from './control-client';
 
 let server: TemporaryServer;
 let client: FtpsControl;
@@ -116,6 +118,39 @@ describe('after AUTH TLS', () => {
     expect([125, 150]).toContain(code(await client.command('LIST')));
     raw.write('not a TLS ClientHello\r\n');
     expect(code(await client.reply())).toBe(425);
+    expect(code(await client.command('NOOP'))).toBe(200);
+  });
+});
+
+describe('aborting protected transfers (the TLS data socket torn down from both ends)', () => {
+  beforeAll(async () => {
+    // Large enough that an unread transfer cannot finish into the loopback socket buffers.
+    await fsp.writeFile(path.join(server.root, 'big.bin'), Buffer.alloc(32 * 1024 * 1024, 7));
+  });
+
+  it('ABOR during a PROT P download: 426, then 226, and the session goes on', async () => {
+    await secureAndProtect();
+    await login();
+    expect(code(await client.command('TYPE I'))).toBe(200);
+    const secured = client.secureData(await client.passive(), true);
+    expect([125, 150]).toContain(code(await client.command('RETR big.bin')));
+    await once(secured, 'data');
+    secured.pause();
+    expect(code(await client.command('STAT'))).toBe(213);
+    client.write('ABOR\r\n');
+    expect(code(await client.reply())).toBe(426);
+    expect(code(await client.reply())).toBe(226);
+    expect(code(await client.command('NOOP'))).toBe(200);
+  });
+
+  it('the client drops the TLS data connection mid-transfer: 426', async () => {
+    await secureAndProtect();
+    await login();
+    const secured = client.secureData(await client.passive(), true);
+    expect([125, 150]).toContain(code(await client.command('RETR big.bin')));
+    await once(secured, 'data');
+    secured.destroy();
+    expect(code(await client.reply())).toBe(426);
     expect(code(await client.command('NOOP'))).toBe(200);
   });
 });
