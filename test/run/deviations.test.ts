@@ -22,8 +22,6 @@ interface Row {
   script: FakeScript;
   /** What the deviation's `raw` must contain (in the escaped form `visible()` gives). */
   raw: string;
-  /** Set when the harness is known to get this row wrong: the test is marked failing, with the reason. */
-  knownBug?: string;
 }
 
 /** A NOOP answered with exactly these bytes. */
@@ -61,8 +59,6 @@ const ROWS: Row[] = [
     caseId: NOOP_CASE,
     script: noop(longMultiline),
     raw: '200-start\\r\\n line 0000',
-    knownBug:
-      'src/wire/reply-parser.ts handleLine: deviation("reply-too-long", …) is created without its raw bytes, so the result cannot show what was on the wire',
   },
   {
     kind: 'unsolicited-reply',
@@ -75,8 +71,6 @@ const ROWS: Row[] = [
       },
     },
     raw: '200 spontaneous hello\\r\\n',
-    knownBug:
-      'src/wire/control.ts classify(): the greeting sets lastAnswered, so every later stray reply is "extra-reply" and "unsolicited-reply" can never be reported',
   },
   { kind: 'extra-reply', caseId: NOOP_CASE, script: noop('200 ok\r\n200 again\r\n'), raw: '200 again\\r\\n' },
   {
@@ -146,9 +140,7 @@ describe('every deviation a server can cause reaches the case result', () => {
   for (const row of ROWS) {
     const severity = DEVIATION_RULES[row.kind].severity;
     const verdict = VERDICT_OF[severity];
-    const t = row.knownBug ? test.failing : test;
-    // Known harness bug (see row.knownBug): this test fails until the lead fixes it.
-    t(`${row.kind} (${severity}) is recorded with its raw bytes and grades the case ${verdict}${row.knownBug ? ` — KNOWN BUG: ${row.knownBug}` : ''}`, async () => {
+    test(`${row.kind} (${severity}) is recorded with its raw bytes and grades the case ${verdict}`, async () => {
       const { result } = await runRow(row);
       const found = result.deviations.filter((d) => d.kind === row.kind);
       if (found.length === 0) throw new Error(`no ${row.kind} deviation in ${describeResult(result)}`);
@@ -160,13 +152,6 @@ describe('every deviation a server can cause reaches the case result', () => {
       if (severity !== 'info') expect(result.reason).toMatch(/^wire: /);
     });
   }
-
-  test('reply-too-long is still recorded and fails the case (its raw bytes aside)', async () => {
-    const row = ROWS.find((r) => r.kind === 'reply-too-long')!;
-    const { result } = await runRow(row);
-    expect(result.deviations.map((d) => d.kind)).toEqual(['reply-too-long']);
-    expect(result.verdict).toBe('fail');
-  });
 
   test('pasv-foreign-host: the harness dials the control host, never the advertised 10.9.8.7', async () => {
     // Every outgoing TCP connection in this process goes through Socket.prototype.connect.

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { main } from '../../src/cli';
-import { RunResult, Verdict } from '../../src/run/types';
+import { CaseResult, RunResult, Verdict } from '../../src/run/types';
 import { deadPort, FakeScript, FakeServer, FakeSession, seededBytes, startFakeServer } from '../support/fake-server';
 import { captureIo, CapturedIo, fixtureSuite, HELLO, readResults, tempDir } from '../support/harness';
 
@@ -301,15 +301,11 @@ describe('hostile servers', () => {
     expect(o.wallMs).toBeLessThan(bound(1));
   });
 
-  // KNOWN HARNESS BUG (src/wire/control.ts, ControlConnection.record / onReplies): every reply's
-  // deviations are pushed onto `this.deviations` (and every unread reply onto `this.queue`) with no
-  // cap, unlike Transcript which stops at 2000 entries. A server that answers NOOP and then floods
-  // 3-byte junk lines ("x\r\n") while the harness waits for its QUIT answer and the close gets two
-  // deviations recorded per line: measured with a 4 MB flood, 1.48 million deviations, a 440 MB
-  // results.json, 1.9 GB RSS and a case that ran 7.4 s past its 4 s case timeout. Here the flood is
-  // cut at 36 KiB (≈ 12,000 lines, ≈ 24,000 deviations) so the failing test stays quick; it passes once the recorded
-  // deviations per connection are capped (e.g. like Transcript, with a count of the ones dropped).
-  test.failing('junk-line flood after a reply: the recorded deviations stay bounded (KNOWN BUG: no cap in ControlConnection)', async () => {
+  // Regression guard: before the per-connection cap (src/wire/control.ts MAX_DEVIATIONS), a 4 MB
+  // flood of "x\r\n" lines while the harness waited for its QUIT answer left 1.48 million
+  // deviations, a 440 MB results.json, 1.9 GB RSS and a case 3.4 s past its case timeout.
+  let flooded: CaseResult | undefined;
+  test('junk-line flood after a reply: fail, the recorded deviations capped, results.json small', async () => {
     const junk = Buffer.from('x\r\n'.repeat(4096));
     const flooding = new Set<FakeSession>();
     let sent = 0;
@@ -321,7 +317,7 @@ describe('hostile servers', () => {
             flooding.add(s);
             s.reply(200, 'NOOP ok');
             void s.stream(s.socket, () => {
-              if (sent >= 32 * 1024) return undefined;
+              if (sent >= 4 * MiB) return undefined;
               sent += junk.length;
               return junk;
             });
@@ -332,7 +328,24 @@ describe('hostile servers', () => {
     );
     expect(o.verdicts[NOOP]).toBe('fail');
     expect(o.wallMs).toBeLessThan(bound(1));
-    expect(caseOf(o, NOOP).deviations.length).toBeLessThanOrEqual(10000);
+    const c = caseOf(o, NOOP);
+    expect(c.deviations.length).toBeLessThanOrEqual(1000);
     expect(o.resultsBytes).toBeLessThan(4 * MiB);
+    expect(sent).toBeGreaterThan(256 * 1024);
+    flooded = c;
+  });
+
+  // KNOWN HARNESS BUG (src/run/case-runner.ts, runCase: `transcript.note(`${dropped} further wire
+  // deviations were seen and not kept`)`): the note goes through Transcript.add, which drops it
+  // when the transcript is already full (2000 entries) — and a flood fills the transcript first. So
+  // results.json never says that deviations were dropped, or how many (CaseResult has no field for
+  // it either). Expected: the count survives, e.g. as a CaseResult field or a note that the cap
+  // cannot swallow (like Transcript.finish's "N further transcript entries dropped").
+  test.failing('junk-line flood: the result says how many deviations were not kept (KNOWN BUG: the note is dropped)', () => {
+    expect(flooded).toBeDefined();
+    const c = flooded!;
+    const field = (c as unknown as { deviationsDropped?: number }).deviationsDropped;
+    const noted = c.transcript.some((e) => /^\d+ further wire deviations were seen and not kept$/.test(e.text));
+    expect(noted || (typeof field === 'number' && field > 0)).toBe(true);
   });
 });
