@@ -158,7 +158,7 @@ export async function runCase(input: CaseRunInput): Promise<CaseResult> {
   }
   const deviations = ctx.opened.flatMap((c) => c.deviations);
   const dropped = ctx.opened.reduce((n, c) => n + c.deviationsDropped, 0);
-  if (dropped > 0) transcript.note(`${dropped} further wire deviations were seen and not kept`);
+  if (dropped > 0) transcript.footnote(`${dropped} further wire deviations were seen and not kept`);
   gradeDeviations(grader, deviations);
   await withTimeout(removeCreated(ctx), input.opts.caseTimeoutMs, () => undefined).catch(() => undefined);
   const j = grader.result;
@@ -169,6 +169,7 @@ export async function runCase(input: CaseRunInput): Promise<CaseResult> {
     expected: j.expected,
     actual: j.actual,
     deviations,
+    ...(dropped > 0 ? { deviationsDropped: dropped } : {}),
     transcript: transcript.finish(),
   };
 }

@@ -26,6 +26,8 @@ export interface CaseResult {
   /** "file:line" of the case in its suite. */
   source: string;
   deviations: Deviation[];
+  /** Deviations seen beyond the per-connection cap (a flooding server), counted but not kept. */
+  deviationsDropped?: number;
   transcript: TranscriptEntry[];
 }
 

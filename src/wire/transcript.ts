@@ -15,6 +15,8 @@ export interface TranscriptEntry {
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private dropped = 0;
+  /** Notes that must survive the cap: added after the entries when the transcript is finished. */
+  private readonly footnotes: string[] = [];
   constructor(
     private readonly start = Date.now(),
     private readonly maxEntries = 2000,
@@ -34,6 +36,11 @@ export class Transcript {
     this.add('note', text, conn);
   }
 
+  /** A note that is kept even when the transcript is full (e.g. what was dropped). */
+  footnote(text: string): void {
+    this.footnotes.push(text);
+  }
+
   /** Adds one entry per line, showing the line end only when it was not CRLF. */
   serverLines(rawLines: Buffer[], conn?: string): void {
     for (const line of rawLines) {
@@ -43,7 +50,9 @@ export class Transcript {
   }
 
   finish(): TranscriptEntry[] {
-    if (this.dropped > 0) this.entries.push({ dir: 'note', t: Date.now() - this.start, text: `${this.dropped} further transcript entries dropped` });
+    const t = Date.now() - this.start;
+    if (this.dropped > 0) this.entries.push({ dir: 'note', t, text: `${this.dropped} further transcript entries dropped` });
+    for (const text of this.footnotes.splice(0)) this.entries.push({ dir: 'note', t, text });
     return this.entries;
   }
 }
