@@ -1,5 +1,6 @@
 import yargs, { Argv } from 'yargs';
 import { defaultIo, EXIT, Io, selectionOptions, UsageError } from './cli/common';
+import { coverageCommand } from './cli/coverage';
 import { listCommand, validateCommand } from './cli/list';
 import { runCommand, runOptions } from './cli/run';
 import { serveCommand, serveOptions } from './cli/serve';
@@ -27,8 +28,14 @@ function build(args: string[], io: Io, done: (p: Promise<number>) => void): Argv
       (y) => y.positional('files', { type: 'string', array: true }),
       (argv) => done(validateCommand(argv as { files?: string[] }, io)),
     )
+    .command(
+      'coverage',
+      'requirement coverage per RFC: statements, tested, untestable, missing (exit 1 when any is missing)',
+      (y) => y.option('verbose', { type: 'boolean', default: false, describe: 'list every missing statement and problem' }),
+      (argv) => done(coverageCommand(argv, io)),
+    )
     .command('serve', 'run the reference FTP server until SIGINT/SIGTERM, logging every session to stderr', serveOptions, (argv) => done(serveCommand(argv, io)))
-    .demandCommand(1, 'name a command: run, list, validate or serve')
+    .demandCommand(1, 'name a command: run, list, validate, coverage or serve')
     .help();
 }
 
