@@ -46,6 +46,25 @@ export interface TargetInfo {
   silent?: string;
 }
 
+/** One documented behaviour of a device profile (a row of the vendor's table) and how the target did. */
+export interface ProfileRowResult {
+  /** Stable row id within the profile, e.g. "pwd-257-text". */
+  row: string;
+  /** What the vendor documents, in its words (e.g. `PWD → 257 "/" is current directory`). */
+  documented: string;
+  status: 'conforms' | 'deviates' | 'not-run';
+  /** The case results (ids, with mode) that decided the row. */
+  cases: string[];
+  reason?: string;
+}
+
+export interface ProfileResult {
+  name: string;
+  title: string;
+  source: string;
+  rows: ProfileRowResult[];
+}
+
 export interface RunResult {
   tool: 'ftp-conform';
   version: string;
@@ -55,6 +74,8 @@ export interface RunResult {
   options: { dataModes: DataMode[]; levels: Level[]; stepTimeoutMs: number; caseTimeoutMs: number; concurrency: number };
   summary: Summary;
   cases: CaseResult[];
+  /** Present for `run --profile NAME`: the device's documented rows, conforms / deviates. */
+  profile?: ProfileResult;
 }
 
 export interface RunOptions {
