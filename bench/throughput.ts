@@ -1,5 +1,5 @@
 /** RETR and STOR throughput of one server, and the client's own ceiling over bare loopback sockets. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { ByteCounter, connectData, FtpControl, sendBytes, timedRetr, timedStor, untilEnd, type Timed } from './ftp-client';
 import { benchScript, type BenchServer } from './servers';
@@ -32,6 +32,9 @@ export async function measureOnce(server: BenchServer, size: number): Promise<{ 
   try {
     await control.expect('TYPE I', 200);
     const retr = rate(await timedRetr(control, PAYLOAD), size, `${server.name} RETR`);
+    // Start every upload with no dirty pages left by the previous one (another server's, perhaps):
+    // otherwise the kernel's write-back throttling lands on whoever comes next.
+    spawnSync('sync');
     const stor = rate(await timedStor(control, UPLOAD, size, BLOCK), size, `${server.name} STOR`);
     await control.expect(`DELE ${UPLOAD}`, 250);
     await control.quit();
