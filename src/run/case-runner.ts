@@ -36,17 +36,22 @@ function baseResult(input: CaseRunInput, started: number): Omit<CaseResult, 'ver
 
 /** A precondition the target or the configuration does not meet, or undefined when all hold. */
 function unmet(input: CaseRunInput): { verdict: Verdict; reason: string } | undefined {
-  const { kase, opts, features } = input;
+  const { kase, opts } = input;
   if (kase.given.writable && !opts.writable) return { verdict: 'skip', reason: 'needs a writable area (run with a user that may write, or --writable)' };
   const anonymous = /^(anonymous|ftp)$/i.test(opts.user);
   if (kase.given.user === 'named' && anonymous) return { verdict: 'skip', reason: 'needs a named user (--user)' };
   if (kase.given.user === 'anonymous' && !anonymous) return { verdict: 'skip', reason: 'needs the anonymous login' };
-  if (kase.given.feat.length > 0) {
-    if (!features) return { verdict: 'unsupported', reason: `needs FEAT ${kase.given.feat.join(', ')} and the target has no FEAT` };
-    const missing = kase.given.feat.filter((f) => !features.some((have) => have.toUpperCase().split(/[ ;]/)[0] === f.toUpperCase()));
-    if (missing.length > 0) return { verdict: 'unsupported', reason: `the target does not advertise ${missing.join(', ')} in FEAT` };
-  }
   return undefined;
+}
+
+/**
+ * FEAT tokens a case needs that the target did not advertise. Such a case still runs: a target may
+ * implement an extension without listing it. Only if it then refuses the command is the case
+ * `unsupported` (RFC 2389: FEAT lists what is supported, but says nothing of what is not).
+ */
+function missingFeatures(needed: string[], advertised: string[] | undefined): string[] {
+  const have = (advertised ?? []).map((f) => f.toUpperCase().split(/[ ;]/)[0]);
+  return needed.filter((f) => !have.includes(f.toUpperCase()));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
@@ -140,6 +145,7 @@ export async function runCase(input: CaseRunInput): Promise<CaseResult> {
     contents: new Map(),
     createdPaths: [],
     uniquePrefix: input.uniquePrefix,
+    featuresNotAdvertised: missingFeatures(input.kase.given.feat, input.features),
   };
   const destroyAll = () => {
     for (const ch of ctx.prepared.values()) ch.close();

@@ -60,6 +60,8 @@ export interface CaseContext {
   /** Paths on the target that carry the run prefix, in the order they were first named. */
   createdPaths: string[];
   uniquePrefix: string;
+  /** FEAT tokens the case needs and the target did not advertise: a refusal then means `unsupported`. */
+  featuresNotAdvertised: string[];
 }
 
 /**

@@ -9,6 +9,8 @@ import { describeOutcomes, describeReply, firstMatch, wantsPreliminary } from '.
 import { GREETING_OUTCOMES, openSession, readGreeting, openControl, login } from './session';
 
 const TRANSFER_DONE: Outcome[] = [{ code: [226, 250] }];
+/** Replies that say "not implemented" (RFC 959 §4.2.1: 500 unrecognised, 502 not implemented, 504 parameter not implemented). */
+const NOT_OFFERED = [500, 502, 504];
 
 function conn(ctx: CaseContext, name = 'main'): ControlConnection {
   const c = ctx.connections.get(name);
@@ -27,6 +29,9 @@ function judge(ctx: CaseContext, step: Step, what: string, reply: ReceivedReply,
   const expected = describeOutcomes(outcomes);
   const actual = describeReply(reply);
   const m = firstMatch(reply, outcomes);
+  if (!m && ctx.featuresNotAdvertised.length > 0 && NOT_OFFERED.includes(reply.code)) {
+    ctx.grader.stop({ verdict: 'unsupported', reason: `${what}: ${ctx.featuresNotAdvertised.join(', ')} not in FEAT and the command was refused (${reply.code})`, expected, actual });
+  }
   if (!m) return ctx.grader.miss(level, `${what}: expected ${expected}, got ${reply.code || 'no reply code'}`, expected, actual);
   for (const [k, v] of Object.entries(m.captured)) ctx.vars.set(k, v);
   const o = m.outcome;
