@@ -23,7 +23,11 @@ interface KnownDeviation {
 }
 
 const root = path.resolve(__dirname, '..', '..');
-const cases = loadSuites(listSuiteFiles(path.join(root, 'suites', 'rfc959')), root).flatMap((s) => s.cases);
+// Every RFC suite (device profiles are held to their own vendors' tables, not run here).
+const cases = loadSuites(
+  listSuiteFiles(path.join(root, 'suites')).filter((f) => !f.includes(`${path.sep}profiles${path.sep}`)),
+  root,
+).flatMap((s) => s.cases);
 
 function known(server: string): KnownDeviation[] {
   const file = path.join(root, 'fixtures', 'known-deviations', `${server}.yaml`);
@@ -43,7 +47,7 @@ const servers: Array<[string, () => boolean, () => Promise<RealServer>, number]>
   ['vsftpd', vsftpdAvailable, startVsftpd, 4],
 ];
 
-describe.each(servers)('RFC 959 suite against %s', (name, available, start, concurrency) => {
+describe.each(servers)('RFC suites against %s', (name, available, start, concurrency) => {
   const present = available();
   // On a developer machine without the package the test says so; in CI, .ci/run installs it, so absence is a failure.
   const maybe = present || inCi ? test : test.skip;
