@@ -23,3 +23,4 @@ export { buildCommandTable, type CommandSpec } from './commands';
 export type { TlsExtension, TlsFiles, TlsVerb } from './tls-extension';
 export type { Session } from './session';
 export type { DataSocketWrap } from './data-connection';
+export { PERSONALITIES, personalityNamed, type Personality, type PersonalityOption, type ReplyOverride } from './personalities';

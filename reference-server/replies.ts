@@ -2,13 +2,13 @@
  * Every reply code and text the reference server sends, in one place. Handlers refer to entries by
  * name; the codes follow the command-reply sequences of RFC 959 §5.4 and the extension RFCs.
  */
-import { quotePathname, reply } from './reply-format';
+import { quotePathname, reply, type Reply } from './reply-format';
 
 export type { Reply } from './reply-format';
 
 const SERVER_NAME = 'ftp-conform reference server';
 
-export const replies = {
+const catalogue = {
   // --- Connection establishment and teardown (RFC 959 §5.4, RFC 2577 §5, RFC 1123 §4.1.3.2)
   greeting: reply(220, `${SERVER_NAME} ready.`),
   hostSelected: (host: string) => reply(220, `Virtual host ${host} selected; ${SERVER_NAME} ready.`),
@@ -135,6 +135,35 @@ export const replies = {
   // --- RFC 4217 (wired in by reference-server/tls/)
   tlsNotConfigured: (verb: string) => reply(502, `${verb} not available: TLS is not configured on this server.`),
 } as const;
+
+/** The name of a catalogue entry: what a personality (reference-server/personalities/) overrides. */
+export type ReplyKey = keyof typeof catalogue;
+
+/** Which catalogue entry made a reply, and with which arguments: lets a personality swap its text. */
+const origins = new WeakMap<Reply, { readonly key: ReplyKey; readonly args: readonly unknown[] }>();
+
+export function replyOrigin(value: Reply): { readonly key: ReplyKey; readonly args: readonly unknown[] } | undefined {
+  return origins.get(value);
+}
+
+function tagged<T extends Record<string, unknown>>(entries: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(entries)) {
+    if (typeof entry === 'function') {
+      out[key] = (...args: unknown[]) => {
+        const made = (entry as (...a: unknown[]) => Reply)(...args);
+        origins.set(made, { key: key as ReplyKey, args });
+        return made;
+      };
+    } else {
+      origins.set(entry as Reply, { key: key as ReplyKey, args: [] });
+      out[key] = entry;
+    }
+  }
+  return out as T;
+}
+
+export const replies = tagged(catalogue);
 
 /** Echoed client text must stay on one printable line. */
 function printable(text: string): string {

@@ -23,6 +23,8 @@ export interface ServeArguments {
   readonly tls?: boolean;
   /** RFC 4217 policy knobs (session reuse on data connections, TLS before login, CCC). */
   readonly tlsPolicy?: TlsPolicy;
+  /** A personality name (reference-server/personalities/): modulus, emftp, rfc959-minimum, paper. */
+  readonly personality?: string;
 }
 
 export async function serveFromArgs(args: ServeArguments, log: (line: string) => void = writeToStderr): Promise<RunningServer> {
@@ -49,8 +51,10 @@ export async function serveFromArgs(args: ServeArguments, log: (line: string) =>
     implicitTlsPort: args.implicitTlsPort,
     tls,
     log,
+    personality: args.personality,
   });
   log(`ftp-conform reference server listening on ${server.urls.join(' ')} serving ${server.root}`);
+  if (args.personality !== undefined) log(`personality: ${args.personality}`);
   if (tls !== undefined) log('explicit FTPS (AUTH TLS) on the same port');
   if (server.implicitTlsPort !== undefined) log(`implicit FTPS on port ${server.implicitTlsPort}`);
   return server;

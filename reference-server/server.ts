@@ -11,6 +11,7 @@ import { replies } from './replies';
 import { formatReply } from './reply-format';
 import { Session, type ServerContext, type SessionSettings } from './session';
 import type { TlsExtension } from './tls-extension';
+import { personalize, type PersonalityOption } from './personalities';
 import { loadUsersFile, UserDirectory, type AnonymousOption, type UserRecord } from './users';
 
 export interface ReferenceServerOptions {
@@ -46,6 +47,12 @@ export interface ReferenceServerOptions {
   readonly tls?: TlsExtension;
   /** Port for implicit FTPS (needs `tls` with wrapImplicit). */
   readonly implicitTlsPort?: number;
+  /**
+   * Behave like a documented device (reference-server/personalities/): a name (`modulus`, `emftp`,
+   * `rfc959-minimum`, `paper`) or a Personality object. Narrows the command table, swaps reply
+   * texts, sets the session limit (an explicit `maxSessions` still wins).
+   */
+  readonly personality?: PersonalityOption;
 }
 
 export interface RunningServer {
@@ -79,15 +86,17 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     dataConnectionTimeoutMs: options.dataConnectionTimeoutMs ?? 10_000,
     addressFamilies: options.ipv6 === true || net.isIPv6(host) ? [1, 2] : [1],
   };
+  const persona = personalize(options.personality);
   const context: ServerContext = {
     root,
     users: new UserDirectory(records, options.anonymous ?? false),
     settings,
-    commands: withTlsGuard(buildCommandTable(), options.tls),
+    commands: withTlsGuard(persona?.commands(buildCommandTable()) ?? buildCommandTable(), options.tls),
     tls: options.tls,
     log: options.log,
+    rewrite: persona?.rewrite,
   };
-  const acceptor = new Acceptor(context, options.maxSessions ?? 100, options.maxSessionsPerAddress ?? 32);
+  const acceptor = new Acceptor(context, options.maxSessions ?? persona?.maxSessions ?? 100, options.maxSessionsPerAddress ?? 32);
 
   const listeners: net.Server[] = [];
   const wantIpv6 = options.ipv6 === true && !net.isIPv6(host);
@@ -133,6 +142,13 @@ class Acceptor {
     return this.live.size;
   }
 
+  /** Sessions holding a slot: one that has said goodbye (221, 421) no longer does, closed or not. */
+  private get holding(): number {
+    let n = 0;
+    for (const entry of this.live) if (entry.session?.isEnded !== true) n++;
+    return n;
+  }
+
   handler(wrap?: (socket: ControlSocket) => Promise<ControlSocket>): (socket: net.Socket) => void {
     return (socket) => {
       this.accept(socket, wrap).catch((error: unknown) => {
@@ -163,14 +179,15 @@ class Acceptor {
     const address = normalizeAddress(socket.remoteAddress ?? '');
     const fromAddress = this.perAddress.get(address) ?? 0;
     const refusal =
-      this.live.size >= this.maxSessions
+      this.holding >= this.maxSessions
         ? replies.tooManySessions
         : fromAddress >= this.maxPerAddress
           ? replies.tooManySessionsFromAddress
           : null;
     if (refusal !== null) {
-      this.context.log?.(`[refused ${address}:${socket.remotePort}] < ${formatReply(refusal).trimEnd()}`);
-      socket.end(formatReply(refusal));
+      const sent = this.context.rewrite?.(refusal, { verb: '', argument: '', user: null }) ?? refusal;
+      this.context.log?.(`[refused ${address}:${socket.remotePort}] < ${formatReply(sent).trimEnd()}`);
+      socket.end(formatReply(sent));
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }

@@ -33,6 +33,15 @@ export interface ServerContext {
   readonly commands: ReadonlyMap<string, CommandSpec>;
   readonly tls?: TlsExtension;
   readonly log?: (line: string) => void;
+  /** A personality's reply overrides (reference-server/personalities/): null sends nothing. */
+  readonly rewrite?: (value: Reply, context: ReplyContext) => Reply | null;
+}
+
+/** What a reply answers: the command being handled (empty verb for the greeting) and the login name. */
+export interface ReplyContext {
+  readonly verb: string;
+  readonly argument: string;
+  readonly user: string | null;
 }
 
 export type LoginState =
@@ -77,7 +86,8 @@ export class Session {
   /** Free-form state owned by the TLS layer (AUTH done, PBSZ seen, …); cleared by REIN. */
   security: Record<string, unknown> = {};
 
-  private readonly queue: string[] = [];
+  /** Command lines waiting their turn; null stands for a line that was too long (its 500 waits its turn too). */
+  private readonly queue: Array<string | null> = [];
   private busy = false;
   private outOfTurn: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -112,13 +122,16 @@ export class Session {
   }
 
   reply(value: Reply): void {
-    this.logReply(value);
-    this.control.send(value);
+    const sent = this.personalized(value);
+    if (sent === null) return;
+    this.logReply(sent);
+    this.control.send(sent);
   }
 
   /** Send a final reply (421, 221) and close the control connection. */
-  end(value: Reply): void {
+  end(original: Reply): void {
     if (this.ended) return;
+    const value = this.personalized(original) ?? original;
     this.logReply(value);
     this.ended = true;
     this.control.closeWith(value);
@@ -150,8 +163,9 @@ export class Session {
 
   lineTooLong(): void {
     if (this.ended) return;
-    this.log('> (command line too long, discarded)');
-    this.reply(replies.lineTooLong(this.server.settings.maxLineLength));
+    this.armIdleTimer();
+    this.queue.push(null);
+    this.pump().catch((error: unknown) => this.internalError(error));
   }
 
   /** Log in: the account's home becomes the top of its virtual file system. */
@@ -218,14 +232,31 @@ export class Session {
           await this.outOfTurn;
           continue;
         }
-        await this.run(this.queue.shift()!);
+        const line = this.queue.shift()!;
+        if (line === null) {
+          this.log('> (command line too long, discarded)');
+          this.reply(replies.lineTooLong(this.server.settings.maxLineLength));
+        } else {
+          await this.run(line);
+        }
       }
     } finally {
       this.busy = false;
     }
   }
 
+  /** The command being answered, for a personality's reply overrides. */
+  private answering: { verb: string; argument: string } = { verb: '', argument: '' };
+
+  private personalized(value: Reply): Reply | null {
+    if (this.server.rewrite === undefined) return value;
+    const user = this.login.kind === 'awaiting-password' ? this.login.user : this.login.kind === 'none' ? null : this.login.account.name;
+    return this.server.rewrite(value, { ...this.answering, user });
+  }
+
   private async run(line: string): Promise<void> {
+    const space = line.indexOf(' ');
+    this.answering = space < 0 ? { verb: line.toUpperCase(), argument: '' } : { verb: line.slice(0, space).toUpperCase(), argument: line.slice(space + 1) };
     this.log(`> ${maskPassword(line)}`);
     await this.dispatch(this, line);
     // A transfer keeps the session busy; the idle clock starts again when it ends.
