@@ -41,6 +41,9 @@ function unmet(input: CaseRunInput): { verdict: Verdict; reason: string } | unde
   const anonymous = /^(anonymous|ftp)$/i.test(opts.user);
   if (kase.given.user === 'named' && anonymous) return { verdict: 'skip', reason: 'needs a named user (--user)' };
   if (kase.given.user === 'anonymous' && !anonymous) return { verdict: 'skip', reason: 'needs the anonymous login' };
+  if (kase.given.tls === 'implicit' && !opts.implicitTls && opts.implicitTlsPort === undefined) {
+    return { verdict: 'skip', reason: 'needs implicit FTPS (--implicit-tls-port N, or --tls implicit)' };
+  }
   return undefined;
 }
 
@@ -135,7 +138,8 @@ export async function runCase(input: CaseRunInput): Promise<CaseResult> {
   const ctx: CaseContext = {
     kase: input.kase,
     mode: input.mode,
-    opts: input.opts,
+    // A case that needs implicit FTPS talks to the implicit port, over TLS from the first byte.
+    opts: input.kase.given.tls === 'implicit' && !input.opts.implicitTls ? { ...input.opts, port: input.opts.implicitTlsPort!, implicitTls: true } : input.opts,
     transcript,
     grader,
     connections: new Map(),

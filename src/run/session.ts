@@ -10,7 +10,7 @@ export class SetupError extends Error {}
 export const GREETING_OUTCOMES: Outcome[] = [{ code: 220 }];
 
 export function openControl(opts: RunOptions, transcript: Transcript, name = 'main'): Promise<ControlConnection> {
-  return ControlConnection.open({ host: opts.host, port: opts.port, name, transcript, connectTimeoutMs: opts.connectTimeoutMs });
+  return ControlConnection.open({ host: opts.host, port: opts.port, name, transcript, connectTimeoutMs: opts.connectTimeoutMs, implicitTls: opts.implicitTls });
 }
 
 /** Reads the greeting: a 120 "expected delay" may come first (RFC 959 §5.4), then the 220. */

@@ -4,6 +4,7 @@ import { ControlConnection, ReceivedReply } from '../wire/control';
 import { DataChannel, SETUP_SUCCESS, setupData } from '../wire/data';
 import { ContentDigest, sourceStream, UploadSource } from '../wire/payload';
 import { runTransfer } from '../wire/transfer';
+import { TlsInfo } from '../wire/tls';
 import { addConnection, CaseContext, noteCreatedPath, StopCase, substitute } from './context';
 import { describeOutcomes, describeReply, firstMatch, wantsPreliminary } from './match';
 import { GREETING_OUTCOMES, openSession, readGreeting, openControl, login } from './session';
@@ -58,6 +59,12 @@ async function readAnswer(ctx: CaseContext, c: ControlConnection, outcomes: Outc
   return reply;
 }
 
+/** PROT C/P answered 2xx sets how later data connections are protected (RFC 2228 §3, RFC 4217 §9). */
+function trackProtection(c: ControlConnection, line: string, reply: ReceivedReply): void {
+  const m = /^PROT\s+([A-Z])\s*$/i.exec(line);
+  if (m && reply.code >= 200 && reply.code < 300) c.dataProtection = m[1].toUpperCase() === 'P' ? 'P' : 'C';
+}
+
 function rawBytes(ctx: CaseContext, raw: RawSpec): Buffer {
   const enc = raw.encoding ?? 'utf8';
   const parts: Buffer[] = [];
@@ -95,11 +102,17 @@ async function prepareData(ctx: CaseContext, step: Step, c: ControlConnection, r
   return setup.channel!;
 }
 
-function checkContent(ctx: CaseContext, step: TransferStep, digest: ContentDigest | undefined): void {
+function checkContent(ctx: CaseContext, step: TransferStep, digest: ContentDigest | undefined, tls: TlsInfo | undefined): void {
   const check = step.transfer.check;
   if (!check) return;
   const level = step.level ?? ctx.kase.level;
   const what = `${step.transfer.command.split(' ')[0]} data`;
+  if (check.tlsProtected !== undefined && check.tlsProtected !== (tls !== undefined)) {
+    ctx.grader.miss(level, `${what}: the data connection was ${tls ? '' : 'not '}protected by TLS`, check.tlsProtected ? 'TLS' : 'clear text', tls ? tls.protocol : 'clear text');
+  }
+  if (check.tlsResumed !== undefined && tls && tls.resumed !== check.tlsResumed) {
+    ctx.grader.miss(level, `${what}: the data connection's TLS session was ${tls.resumed ? '' : 'not '}resumed from the control connection`, check.tlsResumed ? 'resumed session' : 'new session', tls.resumed ? 'resumed' : 'full handshake');
+  }
   if (!digest) return ctx.grader.miss(level, `${what}: no data was transferred`, 'data', 'none');
   const have = `${digest.bytes} bytes, sha256 ${digest.sha256.slice(0, 16)}…`;
   const miss = (reason: string, expected: string, actual = have) => ctx.grader.miss(level, `${what}: ${reason}`, expected, actual);
@@ -142,7 +155,7 @@ async function transfer(ctx: CaseContext, step: TransferStep, c: ControlConnecti
   judge(ctx, step, command, result.final, TRANSFER_DONE);
   if (result.final.code >= 200 && result.final.code < 300) {
     if (step.transfer.as && result.digest) ctx.contents.set(step.transfer.as, result.digest);
-    checkContent(ctx, step, result.digest);
+    checkContent(ctx, step, result.digest, result.tls);
   }
 }
 
@@ -185,11 +198,23 @@ export async function runStep(ctx: CaseContext, step: Step): Promise<void> {
     return;
   }
   if ('transfer' in step) return transfer(ctx, step, c);
+  if ('tls' in step) {
+    try {
+      await c.upgradeToTls(ctx.opts.stepTimeoutMs);
+    } catch (e) {
+      // After a 234 the server is bound to negotiate (RFC 4217 §4); a failed handshake is its fault.
+      ctx.grader.miss(step.level ?? ctx.kase.level, `TLS handshake on the control connection: ${(e as Error).message}`, 'a TLS handshake after 234', (e as Error).message);
+    }
+    c.dataProtection = 'C';
+    return;
+  }
   if ('send' in step) {
     const line = substitute(ctx, step.send);
     noteCreatedPath(ctx, line);
     c.send(line);
-    judge(ctx, step, line.replace(/^PASS .*/i, 'PASS ****'), await readAnswer(ctx, c, step.expect), undefined);
+    const reply = await readAnswer(ctx, c, step.expect);
+    trackProtection(c, line, reply);
+    judge(ctx, step, line.replace(/^PASS .*/i, 'PASS ****'), reply, undefined);
     return;
   }
   if ('raw' in step) {

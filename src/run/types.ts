@@ -94,6 +94,10 @@ export interface RunOptions {
   connectTimeoutMs: number;
   concurrency: number;
   fixturesDir: string;
+  /** Implicit FTPS on the target's port for every connection (`--tls implicit`). */
+  implicitTls?: boolean;
+  /** Port where the target serves implicit FTPS, for cases that need it (`given.tls: implicit`). */
+  implicitTlsPort?: number;
   /** Called as each case finishes (reporters, progress); the runner itself never prints. */
   onCaseResult?: (result: CaseResult) => void;
   /** Stops starting new cases when it aborts; finished results are kept. */

@@ -190,6 +190,7 @@ function normaliseCase(
       writable: given.writable ?? false,
       user: given.user ?? 'any',
       feat: given.feat ?? [],
+      ...(given.tls ? { tls: given.tls } : {}),
     },
     dataModes: c.dataModes,
     tags: c.tags ?? [],

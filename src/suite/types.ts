@@ -52,6 +52,10 @@ export interface DataCheck {
   contains?: string[];
   notContains?: string[];
   lineEnds?: 'crlf' | 'lf';
+  /** PROT P: the data connection was (not) TLS. */
+  tlsProtected?: boolean;
+  /** RFC 4217 §10.2: the data connection's TLS resumed the control connection's session. */
+  tlsResumed?: boolean;
 }
 
 export interface TransferSpec {
@@ -83,8 +87,10 @@ export interface OpenStep extends StepBase { open: { name: string; login?: boole
 export interface CloseStep extends StepBase { close: string }
 export interface ExpectCloseStep extends StepBase { expectClose: { within?: number } }
 export interface SleepStep extends StepBase { sleep: number }
+/** Starts TLS on the control connection (after AUTH TLS was answered 234). */
+export interface TlsStep extends StepBase { tls: Record<string, never> }
 
-export type Step = SendStep | RawStep | ExpectStep | DataStep | TransferStep | OpenStep | CloseStep | ExpectCloseStep | SleepStep;
+export type Step = SendStep | RawStep | ExpectStep | DataStep | TransferStep | OpenStep | CloseStep | ExpectCloseStep | SleepStep | TlsStep;
 
 export interface Given {
   login?: boolean;
@@ -92,6 +98,7 @@ export interface Given {
   writable?: boolean;
   feat?: string[];
   user?: 'any' | 'named' | 'anonymous';
+  tls?: 'implicit';
 }
 
 export interface SourcePosition { file: string; line: number; col: number }
@@ -104,7 +111,7 @@ export interface Case {
   requirement: string;
   /** Where the requirement comes from, e.g. "RFC 959 §5.4"; defaults to the suite's spec + section. */
   ref: string;
-  given: Required<Pick<Given, 'login' | 'greeting' | 'writable' | 'user'>> & { feat: string[] };
+  given: Required<Pick<Given, 'login' | 'greeting' | 'writable' | 'user'>> & { feat: string[]; tls?: 'implicit' };
   dataModes?: DataMode[];
   tags: string[];
   steps: Step[];

@@ -2,6 +2,11 @@ import * as net from 'net';
 import { Deviation, deviation, visible } from './deviations';
 import { Reply, ReplyParser, ReplyParserOptions } from './reply-parser';
 import { Transcript } from './transcript';
+import { WireError } from './control-errors';
+import { describeTls, startTls } from './tls';
+import * as tls from 'tls';
+
+export { WireError } from './control-errors';
 
 /** A reply as the control connection saw it: when it came and what it answered. */
 export interface ReceivedReply extends Reply {
@@ -11,17 +16,6 @@ export interface ReceivedReply extends Reply {
   stray: boolean;
 }
 
-/** The harness could not finish talking to the server: these become `error` verdicts. */
-export class WireError extends Error {
-  constructor(
-    readonly kind: 'refused' | 'unreachable' | 'timeout' | 'closed' | 'reset',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WireError';
-  }
-}
-
 export interface ControlOptions {
   host: string;
   port: number;
@@ -29,6 +23,8 @@ export interface ControlOptions {
   transcript: Transcript;
   connectTimeoutMs: number;
   parser?: ReplyParserOptions;
+  /** Implicit FTPS: TLS from the first byte. */
+  implicitTls?: boolean;
 }
 
 const GREETING = '(greeting)';
@@ -57,12 +53,22 @@ export class ControlConnection {
   private lastAnswered: string | undefined;
   private endReason: WireError | undefined;
 
+  /** The TLS layer once AUTH TLS (or implicit FTPS) secured the connection. */
+  private secured: tls.TLSSocket | undefined;
+  /** The data protection level set by a successful PROT (RFC 2228): P wraps data connections in TLS. */
+  dataProtection: 'C' | 'P' = 'C';
+
   private constructor(
-    private readonly socket: net.Socket,
+    private socket: net.Socket,
     private readonly opts: ControlOptions,
   ) {
     this.name = opts.name ?? 'main';
     this.parser = new ReplyParser(opts.parser);
+    if (socket instanceof tls.TLSSocket) this.secured = socket;
+    this.attach(socket);
+  }
+
+  private attach(socket: net.Socket): void {
     socket.on('data', (chunk: Buffer) => this.onReplies(this.parser.push(chunk)));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const kind = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'closed';
@@ -72,7 +78,53 @@ export class ControlConnection {
     socket.on('end', () => socket.end());
   }
 
-  static open(opts: ControlOptions): Promise<ControlConnection> {
+  /** The control connection's TLS layer, when it has one (data connections resume its session). */
+  get tlsSocket(): tls.TLSSocket | undefined {
+    return this.secured;
+  }
+
+  /**
+   * AUTH TLS accepted (234): the handshake starts on the same TCP connection (RFC 4217 §4).
+   * Replies still queued were sent in clear before the 234 and are kept as they are.
+   */
+  async upgradeToTls(timeoutMs: number): Promise<void> {
+    if (this.secured) throw new WireError('closed', 'the control connection is already protected');
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    raw.on('error', () => undefined);
+    let secured: tls.TLSSocket;
+    try {
+      secured = await startTls({ socket: raw }, { timeoutMs, servername: this.opts.host });
+    } catch (e) {
+      raw.destroy();
+      this.finish(e as WireError);
+      throw e;
+    }
+    this.socket = secured;
+    this.secured = secured;
+    this.attach(secured);
+    const info = describeTls(secured);
+    this.opts.transcript.note(`TLS on the control connection: ${info.protocol} ${info.cipher}, certificate ${info.subject}`, this.name);
+  }
+
+  static async open(opts: ControlOptions): Promise<ControlConnection> {
+    if (!opts.implicitTls) return ControlConnection.openPlain(opts);
+    try {
+      const secured = await startTls({ host: opts.host, port: opts.port }, { timeoutMs: opts.connectTimeoutMs, servername: opts.host });
+      secured.setNoDelay(true);
+      const info = describeTls(secured);
+      opts.transcript.note(`connected with implicit TLS to ${opts.host}:${opts.port}: ${info.protocol} ${info.cipher}, certificate ${info.subject}`, opts.name);
+      return new ControlConnection(secured, opts);
+    } catch (e) {
+      const err = e as WireError;
+      throw new WireError(err.kind === 'refused' ? 'refused' : 'unreachable', `cannot connect with implicit TLS to ${opts.host}:${opts.port}: ${err.message}`);
+    }
+  }
+
+  private static openPlain(opts: ControlOptions): Promise<ControlConnection> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: opts.host, port: opts.port });
       const timer = setTimeout(() => {

@@ -6,6 +6,7 @@ import { DataChannel } from './data';
 import { deviation } from './deviations';
 import { ContentDigest, DigestSink } from './payload';
 import { Transcript } from './transcript';
+import { describeTls, startTls, TlsInfo } from './tls';
 
 export interface TransferRequest {
   command: string;
@@ -23,6 +24,8 @@ export interface TransferResult {
   digest?: ContentDigest;
   /** A data-connection problem the completion reply did not explain. */
   dataProblem?: string;
+  /** For PROT P: the data connection's TLS, and whether it resumed the control connection's session. */
+  tls?: TlsInfo;
 }
 
 /** Rejects after `ms` of no progress; `touch()` restarts the clock. */
@@ -73,8 +76,19 @@ export async function runTransfer(ctrl: ControlConnection, req: TransferRequest,
   const sink = new DigestSink();
   const idle = idleTimer(stepTimeoutMs, () => `data connection idle for ${stepTimeoutMs} ms (${sink.digest().bytes} bytes moved) without closing`);
   let dataDone: Promise<void> | undefined;
+  let tlsInfo: TlsInfo | undefined;
+  // PROT P: the data connection is TLS, the client its TLS client, resuming the control
+  // connection's session (RFC 4217 §7, §10.2) — whichever side opened the TCP connection.
+  const protect = async (socket: net.Socket): Promise<net.Socket> => {
+    const control = ctrl.tlsSocket;
+    if (ctrl.dataProtection !== 'P' || !control) return socket;
+    const secured = await startTls({ socket }, { timeoutMs: stepTimeoutMs, servername: ctrl.host, session: control.getSession() });
+    tlsInfo = describeTls(secured);
+    transcript.note(`TLS on the data connection: ${tlsInfo.protocol}, session ${tlsInfo.resumed ? 'resumed from the control connection' : 'NOT resumed (full handshake)'}`, ctrl.name);
+    return secured;
+  };
   const startData = (): Promise<void> =>
-    (dataDone ??= channel.socket(stepTimeoutMs).then((socket) => {
+    (dataDone ??= channel.socket(stepTimeoutMs).then(protect).then((socket) => {
       idle.touch();
       return req.upload ? writeAll(socket, req.upload, sink, idle) : readAll(socket, sink, idle);
     }));
@@ -96,7 +110,7 @@ export async function runTransfer(ctrl: ControlConnection, req: TransferRequest,
         const wait = idleTimer(stepTimeoutMs, () => `no completion reply within ${stepTimeoutMs} ms after the data connection closed`);
         try {
           const final = await Promise.race([finalPromise, wait.promise]);
-          return { preliminary: first, final, digest: sink.digest() };
+          return { preliminary: first, final, digest: sink.digest(), tls: tlsInfo };
         } finally {
           wait.stop();
         }
@@ -108,7 +122,7 @@ export async function runTransfer(ctrl: ControlConnection, req: TransferRequest,
         dataProblem = (e as Error).message;
       }
       if (final.code >= 200 && final.code < 300 && dataProblem) throw new WireError('timeout', `${final.code} reported success but ${dataProblem}`);
-      return { preliminary: first, final, digest: sink.digest(), dataProblem };
+      return { preliminary: first, final, digest: sink.digest(), dataProblem, tls: tlsInfo };
     }
     if (first.code >= 200 && first.code < 300) {
       if (req.preliminaryRequired) {

@@ -686,11 +686,11 @@ describe('control-connection fuzzing (fixed seed)', () => {
 });
 
 describe('pipelined over-long lines', () => {
-  // Known bug, found by this fuzzing: the 500 for an over-long line is sent as soon as the line is
+  // Found by this fuzzing (now fixed): the 500 for an over-long line is sent as soon as the line is
   // read (reference-server/server.ts → Session.lineTooLong replies at once), not in turn through
   // the command queue, so it overtakes the replies of earlier pipelined commands that await the
-  // file system. RFC 959 §4.2 / §5.4 pair replies with commands by order. Drop `.failing` when fixed.
-  it.failing('answers an over-long line in turn, after the commands sent before it', async () => {
+  // file system. RFC 959 §4.2 / §5.4 pair replies with commands by order.
+  it('answers an over-long line in turn, after the commands sent before it', async () => {
     const session = await FuzzSession.open(server.port);
     try {
       await session.exchange(Buffer.alloc(0), 1, () => 'the greeting');
