@@ -2,6 +2,8 @@ import yargs, { Argv } from 'yargs';
 import { defaultIo, EXIT, Io, selectionOptions, UsageError } from './cli/common';
 import { coverageCommand } from './cli/coverage';
 import { listCommand, validateCommand } from './cli/list';
+import { mergeCommand, mergeOptions } from './cli/merge';
+import { reportCommand, reportCommandOptions } from './cli/report';
 import { runCommand, runOptions } from './cli/run';
 import { serveCommand, serveOptions } from './cli/serve';
 import { formatProblem, SuiteError } from './suite/loader';
@@ -34,8 +36,10 @@ function build(args: string[], io: Io, done: (p: Promise<number>) => void): Argv
       (y) => y.option('verbose', { type: 'boolean', default: false, describe: 'list every missing statement and problem' }),
       (argv) => done(coverageCommand(argv, io)),
     )
+    .command('merge <files..>', 'join results.json files (e.g. the shards of one run) into one report', mergeOptions, (argv) => done(mergeCommand(argv, io)))
+    .command('report <file>', 'render the reports of a results.json again', reportCommandOptions, (argv) => done(reportCommand(argv, io)))
     .command('serve', 'run the reference FTP server until SIGINT/SIGTERM, logging every session to stderr', serveOptions, (argv) => done(serveCommand(argv, io)))
-    .demandCommand(1, 'name a command: run, list, validate, coverage or serve')
+    .demandCommand(1, 'name a command: run, list, validate, coverage, merge, report or serve')
     .help();
 }
 
