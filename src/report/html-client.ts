@@ -46,7 +46,7 @@ export const HTML_JS = String.raw`
     }
     return e;
   }
-  function badge(v) { return el('span', { 'class': 'v v-' + (v || 'none'), text: v || '—' }); }
+  function badge(v, text) { return el('span', { 'class': 'v v-' + (v || 'none'), text: text || v || '—' }); }
   function table(head, rows) {
     return el('table', null, el('thead', null, el('tr', null, head.map(function (h) { return el('th', { text: h }); }))), el('tbody', null, rows));
   }
@@ -69,7 +69,7 @@ export const HTML_JS = String.raw`
   var sum = document.getElementById('summary');
   sum.appendChild(table(['target'].concat(VERDICTS, ['total']), data.targets.map(function (t) {
     var total = VERDICTS.reduce(function (n, v) { return n + t.summary[v]; }, 0);
-    return el('tr', null, td(t.key), VERDICTS.map(function (v) { return td(t.summary[v] ? badge(String(t.summary[v])) : '0', 'n'); }), td(String(total), 'n'));
+    return el('tr', null, td(t.key), VERDICTS.map(function (v) { return td(t.summary[v] ? badge(v, String(t.summary[v])) : '0', 'n'); }), td(String(total), 'n'));
   })));
   var suites = [];
   data.cases.forEach(function (k) { if (suites.indexOf(k.suite) < 0) suites.push(k.suite); });
