@@ -43,7 +43,7 @@ function validate(): ValidateFunction {
 
 type PathKey = string | number;
 
-function pointerToPath(pointer: string): PathKey[] {
+export function pointerToPath(pointer: string): PathKey[] {
   if (!pointer) return [];
   return pointer
     .slice(1)
@@ -52,7 +52,7 @@ function pointerToPath(pointer: string): PathKey[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function positionOf(doc: Document, lc: LineCounter, at: PathKey[], key?: string): { line: number; col: number } {
+export function positionOf(doc: Document, lc: LineCounter, at: PathKey[], key?: string): { line: number; col: number } {
   let node = doc.getIn(at, true) as YamlNode | undefined;
   if (key !== undefined && isMap(node)) {
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
@@ -69,7 +69,7 @@ function positionOf(doc: Document, lc: LineCounter, at: PathKey[], key?: string)
 }
 
 /** Keeps the most telling schema errors: the deepest ones, without the umbrella `if` errors. */
-function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+export function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   const concrete = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
   let pool = concrete.length > 0 ? concrete : errors;
   // A value that may take several shapes fails the "type" of every shape it did not choose; when a
@@ -85,7 +85,7 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function describe(e: ErrorObject): { message: string; key?: string } {
+export function describe(e: ErrorObject): { message: string; key?: string } {
   const where = e.instancePath || '(top level)';
   if (e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -227,6 +227,8 @@ export function listSuiteFiles(dir: string): string[] {
   const walk = (d: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, entry.name);
+      // Profiles and the cases only they select live under suites/profiles/ (src/profile/): not bundled suites.
+      if (entry.isDirectory() && d === dir && entry.name === 'profiles') continue;
       if (entry.isDirectory()) walk(p);
       else if (/\.(ya?ml|json)$/i.test(entry.name)) out.push(p);
     }
