@@ -43,7 +43,7 @@ export function profileParameters(values: readonly string[] | undefined): Record
 /** The profile and the cases it runs (bundled suites, its own suites, its synthetic cases). */
 export function prepareProfileRun(name: string, opts: LoadOptions = {}): { profile: Profile; cases: Case[] } {
   const profile = loadProfile(name, opts);
-  return { profile, cases: selectProfileCases(profile, loadProfileSuites()) };
+  return { profile, cases: selectProfileCases(profile, loadProfileSuites(profile)) };
 }
 
 /**

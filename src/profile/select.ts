@@ -5,10 +5,19 @@ import { Case, Outcome, Step, Suite } from '../suite/types';
 import { profilesDir } from './loader';
 import { Profile, ProfileReply, ProfileRow } from './types';
 
-/** The bundled suites plus the cases only profiles select (suites/profiles/cases/). */
-export function loadProfileSuites(root = path.dirname(path.dirname(profilesDir()))): Suite[] {
-  const files = [...listSuiteFiles(path.join(root, 'suites')), ...listSuiteFiles(path.join(root, 'suites', 'profiles', 'cases'))];
-  return loadSuites(files, process.cwd());
+/**
+ * The suites a profile's case globs can reach. A case id's first segment names where its suite
+ * lives (rfc959/… in suites/rfc959/, modulus/… in suites/profiles/cases/modulus*.yaml), so only
+ * those files are loaded: a profile does not depend on unrelated suites being valid.
+ */
+export function loadProfileSuites(profile: Profile, root = path.dirname(path.dirname(profilesDir()))): Suite[] {
+  const heads = new Set(profile.select.map((g) => g.split('/')[0]));
+  const own = path.join(root, 'suites', 'profiles', 'cases');
+  const files = [...heads].flatMap((head) => {
+    if (/[*?]/.test(head)) return [...listSuiteFiles(path.join(root, 'suites')), ...listSuiteFiles(own)];
+    return [...listSuiteFiles(path.join(root, 'suites', head)), ...listSuiteFiles(own).filter((f) => path.basename(f).startsWith(head) || path.relative(own, f).startsWith(head + path.sep))];
+  });
+  return loadSuites([...new Set(files)], process.cwd());
 }
 
 function outcome(reply: ProfileReply): Outcome[] {
