@@ -38,6 +38,8 @@ export function runOptions(y: Argv) {
     .option('timeout', { type: 'string', default: 10000, coerce: positiveInt('timeout'), describe: 'step timeout in ms' })
     .option('case-timeout', { type: 'string', default: 60000, coerce: positiveInt('case-timeout'), describe: 'case timeout in ms' })
     .option('concurrency', { type: 'string', default: 1, coerce: positiveInt('concurrency'), describe: 'cases run at once (devices often take one connection)' })
+    .option('tls', { choices: ['implicit'] as const, describe: 'implicit: every connection is FTPS from the first byte (a port like 990)' })
+    .option('implicit-tls-port', { type: 'string', coerce: positiveInt('implicit-tls-port'), describe: 'port where the target also serves implicit FTPS, for the cases that need it' })
     .option('shard', { type: 'string', coerce: parseShard, describe: 'i/n: run only the i-th of n slices of the cases (by case id), for parallel CI jobs' })
     .check((a) => {
       for (const m of dataModes(String(a['data-mode']))) if (!DATA_MODES.includes(m)) throw new UsageError(`--data-mode "${m}" is not one of pasv, epsv, port, eprt, all`);
@@ -131,6 +133,8 @@ export function targetRunOptions(argv: Record<string, unknown>, target: string):
     connectTimeoutMs: Math.min(Number(argv.timeout), 10000),
     concurrency: Number(argv.concurrency),
     fixturesDir: path.join(packageRoot(), 'fixtures'),
+    implicitTls: argv.tls === 'implicit',
+    implicitTlsPort: argv['implicit-tls-port'] as number | undefined,
   };
 }
 
@@ -139,10 +143,14 @@ export async function runCommand(argv: Record<string, unknown>, io: Io): Promise
   if (targets.length === 0) {
     loadSelected(argv as never); // a bad selection is a usage error before any server starts
     // No target: test the embedded reference server, on loopback, with a throw-away root.
-    const server = await createTemporaryServer();
+    // It serves explicit FTPS and, on a second port, implicit FTPS, so the RFC 4217 cases run too.
+    const server = await createTemporaryServer({ tls: true, implicitTlsPort: 0 });
     io.err(`ftp-conform: no --target given; testing the embedded reference server at ${server.host}:${server.port}\n`);
     try {
-      return await runCommand({ ...argv, target: [`${server.host}:${server.port}`], user: argv.user ?? server.user, password: argv.password ?? server.password }, io);
+      return await runCommand(
+        { ...argv, target: [`${server.host}:${server.port}`], user: argv.user ?? server.user, password: argv.password ?? server.password, 'implicit-tls-port': argv['implicit-tls-port'] ?? server.implicitTlsPort },
+        io,
+      );
     } finally {
       await server.close();
     }

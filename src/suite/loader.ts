@@ -229,6 +229,8 @@ export function listSuiteFiles(dir: string): string[] {
       const p = path.join(d, entry.name);
       // Profiles and the cases only they select live under suites/profiles/ (src/profile/): not bundled suites.
       if (entry.isDirectory() && d === dir && entry.name === 'profiles') continue;
+      // The requirement index (suites/requirements/) traces RFC sentences to cases; it holds no cases.
+      if (entry.isDirectory() && d === dir && entry.name === 'requirements') continue;
       if (entry.isDirectory()) walk(p);
       else if (/\.(ya?ml|json)$/i.test(entry.name)) out.push(p);
     }
