@@ -52,8 +52,9 @@ export class TelnetLineReader {
           if (byte === IAC) this.state = 'iac';
           else if (byte === CR) {
             // Some clients send ABOR as urgent data, which can strip the final LF (Python's ftplib
-            // does): a CR at the end of what has arrived so far is taken as the end of the line.
-            if (index === chunk.length - 1) {
+            // does): a CR at the end of what has arrived so far ends an ABOR line. Any other line
+            // waits for its LF, since READ boundaries mean nothing (RFC 1123 §4.1.2.10).
+            if (index === chunk.length - 1 && this.isAbort()) {
               this.endLine();
               this.skipLineFeed = true;
             } else this.state = 'cr';
@@ -90,6 +91,10 @@ export class TelnetLineReader {
           break;
       }
     }
+  }
+
+  private isAbort(): boolean {
+    return Buffer.from(this.line).toString('latin1').trim().toUpperCase() === 'ABOR';
   }
 
   private append(byte: number): void {

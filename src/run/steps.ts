@@ -10,8 +10,12 @@ import { describeOutcomes, describeReply, firstMatch, wantsPreliminary } from '.
 import { GREETING_OUTCOMES, openSession, readGreeting, openControl, login } from './session';
 
 const TRANSFER_DONE: Outcome[] = [{ code: [226, 250] }];
-/** Replies that say "not implemented" (RFC 959 §4.2.1: 500 unrecognised, 502 not implemented, 504 parameter not implemented). */
-const NOT_OFFERED = [500, 502, 504];
+/**
+ * Replies that say "not implemented" (RFC 959 §4.2.1: 500 unrecognised, 502 not implemented, 504
+ * parameter not implemented), and 530, which servers give an unknown command before login. They
+ * mean `unsupported` only for an extension the target did not advertise in FEAT.
+ */
+const NOT_OFFERED = [500, 502, 504, 530];
 
 function conn(ctx: CaseContext, name = 'main'): ControlConnection {
   const c = ctx.connections.get(name);

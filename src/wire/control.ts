@@ -169,15 +169,22 @@ export class ControlConnection {
     this.write(Buffer.from(line + '\r\n', 'utf8'), visible(shown, 512), line);
   }
 
-  /** Sends bytes exactly as given (the test decides about line ends). */
+  /**
+   * Sends bytes exactly as given (the test decides about line ends). Each line they complete is a
+   * command owed a reply (several commands in one write, RFC 1123 §4.1.2.10); bytes without a line
+   * end owe one when the caller expects a reply.
+   */
   sendRaw(bytes: Buffer, expectsReply: boolean): void {
-    this.write(bytes, visible(bytes, 512), expectsReply ? visible(bytes, 40) : undefined);
+    const lines = bytes.toString('latin1').split('\n');
+    const complete = lines.slice(0, -1).map((l) => l.replace(/\r$/, ''));
+    const commands = complete.length > 0 ? complete : expectsReply ? [lines[0]] : [];
+    this.write(bytes, visible(bytes, 512), commands.map((c) => visible(Buffer.from(c, 'latin1'), 40)));
   }
 
-  private write(bytes: Buffer, shown: string, command: string | undefined): void {
+  private write(bytes: Buffer, shown: string, commands: string | string[] | undefined): void {
     // Stray replies that came before this command must not be taken as its answer.
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].stray) this.queue.splice(i, 1);
-    if (command !== undefined) this.outstanding.push(command.split(' ')[0].toUpperCase());
+    for (const command of commands === undefined ? [] : ([] as string[]).concat(commands)) this.outstanding.push(command.split(' ')[0].toUpperCase());
     this.opts.transcript.add('c>s', shown, this.name);
     if (!this.closed) this.socket.write(bytes);
   }

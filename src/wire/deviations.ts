@@ -79,11 +79,12 @@ export const DEVIATION_RULES: Record<DeviationKind, DeviationRule> = {
     ref: 'RFC 959 §4.2',
     requirement: 'the text is intended for the human user.',
   },
-  // RFC 959 replies are NVT-ASCII; RFC 2640 widens them to UTF-8, never to arbitrary bytes.
+  // Replies are NVT-ASCII (RFC 959) or UTF-8 (RFC 2640), but RFC 2640 also lets a server echo a
+  // pathname's raw bytes when they are not UTF-8: worth seeing, not a verdict.
   'non-utf8': {
-    severity: 'warn',
+    severity: 'info',
     ref: 'RFC 2640 §3.1',
-    requirement: 'Conforming clients and servers MUST support UTF-8 for the transfer and receipt of pathnames.',
+    requirement: 'There may be cases when the code set / encoding presented to the server or client cannot be determined. In such cases the raw bytes SHOULD be used.',
   },
   'line-too-long': { severity: 'fail', ...REPLY_FORMAT },
   'reply-too-long': { severity: 'fail', ...ONLY_CORRECT_REPLIES },

@@ -138,6 +138,9 @@ export class ReplyParser {
     if (this.pendingCR) {
       this.pendingCR = false;
       if (b === LF) return this.finishLine('crlf', false);
+      // CR NUL is Telnet's carriage return inside text (RFC 854; RFC 2640 §3.1 pads a CR in a
+      // pathname this way): the CR belongs to the line and the NUL is dropped.
+      if (b === 0x00) return this.appendByte(CR);
       this.finishLine('cr', true);
     }
     if (b === IAC) {
@@ -147,20 +150,21 @@ export class ReplyParser {
       this.pendingCR = true;
     } else if (b === LF) {
       this.finishLine('lf', false);
-    } else if (this.lineLength < this.maxLineBytes) {
-      this.line[this.lineLength++] = b;
     } else {
-      this.lineOverflow++;
+      this.appendByte(b);
     }
+  }
+
+  private appendByte(b: number): void {
+    if (this.lineLength < this.maxLineBytes) this.line[this.lineLength++] = b;
+    else this.lineOverflow++;
   }
 
   private telnetByte(b: number): void {
     if (this.telnetState === 1 && b === IAC) {
       // IAC IAC is a literal 0xFF data byte (RFC 854).
       this.telnetState = 0;
-      if (this.lineLength < this.maxLineBytes) this.line[this.lineLength++] = IAC;
-      else this.lineOverflow++;
-      return;
+      return this.appendByte(IAC);
     }
     this.telnetSeq.push(b);
     if (this.telnetState === 1 && b >= 251 && b <= 254) {

@@ -28,6 +28,9 @@ export interface TransferResult {
   tls?: TlsInfo;
 }
 
+/** How long an upload waits for the 1yz before sending its data anyway. */
+const UPLOAD_GRACE_MS = 1000;
+
 /** Rejects after `ms` of no progress; `touch()` restarts the clock. */
 function idleTimer(ms: number, message: () => string): { promise: Promise<never>; touch(): void; stop(): void } {
   let reject: (e: Error) => void = () => undefined;
@@ -96,7 +99,22 @@ export async function runTransfer(ctrl: ControlConnection, req: TransferRequest,
     ctrl.send(req.command);
     // A download may start streaming before the 1yz is read; an upload waits for the 1yz.
     if (!req.upload && channel.mode !== 'port' && channel.mode !== 'eprt') startData().catch(() => undefined);
-    const first = await ctrl.nextReply(stepTimeoutMs);
+    const answer = ctrl.nextReply(stepTimeoutMs);
+    answer.catch(() => undefined);
+    if (req.upload) {
+      // A server that sends no 1yz waits for the data before it replies at all: after a grace
+      // period the data goes anyway, so the missing 1yz is reported as the §5.4 deviation it is
+      // (below) rather than as a timeout.
+      const grace = Math.min(UPLOAD_GRACE_MS, stepTimeoutMs / 4);
+      let timer: NodeJS.Timeout | undefined;
+      const replied = await Promise.race([answer.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), grace)))]);
+      clearTimeout(timer);
+      if (!replied) {
+        transcript.note(`no reply to ${req.command.split(' ')[0]} within ${grace} ms: sending the data without a 1yz`, ctrl.name);
+        startData().catch(() => undefined);
+      }
+    }
+    const first = await answer;
     if (first.code >= 100 && first.code < 200) {
       const data = startData();
       data.catch(() => undefined);
@@ -130,6 +148,8 @@ export async function runTransfer(ctrl: ControlConnection, req: TransferRequest,
         ctrl.deviations.push(d);
         transcript.note(`deviation ${d.kind}: ${d.message} [${d.ref}]`, ctrl.name);
       }
+      // An upload sent without a 1yz: let it finish before the digest is taken.
+      if (req.upload && dataDone) await Promise.race([dataDone, idle.promise]).catch(() => undefined);
       // Collect what the server sent anyway, so the content checks can still speak.
       if (!req.upload) {
         try {

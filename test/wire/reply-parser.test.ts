@@ -39,7 +39,7 @@ const rows: Row[] = [
   { title: 'multi-line closed by another code', input: '211-Features\r\n SIZE\r\n200 End\r\n', replies: [{ code: 211, lines: 3, deviations: ['multiline-closed-by-other-code'] }] },
   { title: 'unpadded digits inside a multi-line reply', input: '214-Help\r\n250-not padded\r\n214 End\r\n', replies: [{ code: 214, lines: 3, deviations: ['multiline-unpadded-code'] }] },
   { title: 'NUL byte in the text', input: b('220 Rea\x00dy\r\n'), replies: [{ code: 220, deviations: ['nul-byte'] }] },
-  { title: 'Latin-1 byte, not UTF-8', input: b('220 Caf\xe9\r\n'), replies: [{ code: 220, deviations: ['non-utf8'], text: '220 Café' }] },
+  { title: 'Latin-1 byte, not UTF-8 (info: RFC 2640 allows raw pathname bytes)', input: b('220 Caf\xe9\r\n'), replies: [{ code: 220, deviations: ['non-utf8'], text: '220 Café' }] },
   { title: 'valid UTF-8 text', input: Buffer.from('257 "/übung" created\r\n', 'utf8'), replies: [{ code: 257, deviations: [], text: '257 "/übung" created' }] },
   { title: 'Telnet IAC DO option before a reply', input: b('\xff\xfd\x18220 Ready\r\n'), replies: [{ code: 220, deviations: ['telnet-iac'], text: '220 Ready' }] },
   { title: 'Telnet IAC IP inside a line is removed', input: b('220 Re\xff\xf4ady\r\n'), replies: [{ code: 220, deviations: ['telnet-iac'], text: '220 Ready' }] },
@@ -48,6 +48,7 @@ const rows: Row[] = [
   { title: 'line over the limit is cut and flagged', input: '220 ' + 'x'.repeat(100) + '\r\n', options: { maxLineBytes: 32 }, replies: [{ code: 220, deviations: ['line-too-long'] }] },
   { title: 'endless multi-line reply is cut at the reply limit', input: '211-start\r\n' + ' line of text\r\n'.repeat(200), options: { maxReplyBytes: 256 }, replies: [{ code: 211, deviations: ['reply-too-long'] }] },
   { title: 'lines after a cut reply are dropped until its end', input: '211-start\r\n' + ' more\r\n'.repeat(100) + '211 end\r\n200 next\r\n', options: { maxReplyBytes: 64 }, replies: [{ code: 211, deviations: ['reply-too-long'] }, { code: 200, deviations: [] }] },
+  { title: 'CR NUL is a carriage return inside the text, not a line end', input: b('257 "/a\r\x00b" created\r\n'), replies: [{ code: 257, deviations: [], text: '257 "/a\rb" created' }] },
   { title: 'several deviations on one line', input: b('220Caf\xe9\n'), replies: [{ code: 220, deviations: ['bare-lf', 'non-utf8', 'no-space-after-code'] }] },
 ];
 
