@@ -47,6 +47,13 @@ function synthetic(profile: Profile, id: string, title: string, requirement: str
  */
 export function profileCases(profile: Profile): Case[] {
   const out: Case[] = [];
+  const other = profile.commands.other;
+  for (const verb of other?.probe ?? []) {
+    const steps: Step[] = [{ send: verb, expect: outcome(other!.reply) }];
+    out.push(synthetic(profile, `${profile.name}/unlisted/${verb.toLowerCase()}-not-implemented`, `${verb} is not a listed command: it gets the "other command" reply`, other!.documented, true, steps));
+  }
+  // Last: when it fails, its extra connections are dropped without QUIT and may still hold a slot
+  // on a one-connection device for a moment.
   const c = profile.connections;
   if (c) {
     const steps: Step[] = [];
@@ -54,11 +61,6 @@ export function profileCases(profile: Profile): Case[] {
     steps.push({ open: { name: 'beyond', login: false }, expect: outcome(c.beyond) });
     steps.push({ expectClose: { within: 5000 }, on: 'beyond' });
     out.push(synthetic(profile, `${profile.name}/connections/limit`, `${c.max} connection(s) at once; the next one is refused and closed`, c.documented, false, steps));
-  }
-  const other = profile.commands.other;
-  for (const verb of other?.probe ?? []) {
-    const steps: Step[] = [{ send: verb, expect: outcome(other!.reply) }];
-    out.push(synthetic(profile, `${profile.name}/unlisted/${verb.toLowerCase()}-not-implemented`, `${verb} is not a listed command: it gets the "other command" reply`, other!.documented, true, steps));
   }
   return out;
 }
