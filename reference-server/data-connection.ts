@@ -85,7 +85,7 @@ export class PassiveChannel implements DataChannel {
     if (this.closed) throw new Error('passive listener closed');
     // Still paused (pauseOnConnect): bytes a client sends early wait for the transfer to read them.
     const socket = this.socket ?? (await this.waitForConnection(options.timeoutMs));
-    return options.wrap ? options.wrap(socket) : socket;
+    return protect(socket, options.wrap);
   }
 
   close(): void {
@@ -158,7 +158,7 @@ export class ActiveChannel implements DataChannel {
         resolve();
       });
     });
-    return options.wrap ? options.wrap(socket) : socket;
+    return protect(socket, options.wrap);
   }
 
   close(): void {
@@ -167,5 +167,17 @@ export class ActiveChannel implements DataChannel {
 
   describe(): string {
     return `active, to ${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+}
+
+/** The TCP connection was made but its protection (PROT P's TLS) failed: RFC 4217 §10.2 answers 522. */
+export class DataProtectionError extends Error {}
+
+async function protect(socket: net.Socket, wrap: DataSocketWrap | undefined): Promise<net.Socket> {
+  if (!wrap) return socket;
+  try {
+    return await wrap(socket);
+  } catch (error) {
+    throw new DataProtectionError((error as Error).message);
   }
 }

@@ -84,6 +84,8 @@ const catalogue = {
   transferComplete: reply(226, 'Closing data connection; transfer complete.'),
   noDataConnection: reply(425, "Can't open data connection: send PORT, PASV, EPRT or EPSV first."),
   cannotOpenDataConnection: reply(425, "Can't open data connection."),
+  // RFC 4217 §10.2: the data connection's TLS negotiation failed (or did not resume the session).
+  dataProtectionFailed: reply(522, 'Data connection TLS negotiation failed; transfer refused.'),
   transferAborted: reply(426, 'Connection closed; transfer aborted.'),
   localError: reply(451, 'Requested action aborted: local error in processing.'),
   insufficientStorage: reply(452, 'Requested action not taken: insufficient storage space.'),

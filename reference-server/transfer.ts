@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { replies, type Reply } from './replies';
 import { replyForIoError } from './commands/errors';
 import type { Session, TransferInProgress } from './session';
+import { DataProtectionError } from './data-connection';
 
 export interface TransferContext {
   readonly signal: AbortSignal;
@@ -70,9 +71,11 @@ export async function performTransfer(session: Session, job: TransferJob): Promi
         channel.open({ timeoutMs: session.server.settings.dataConnectionTimeoutMs, wrap: session.dataWrap }),
         controller.signal,
       );
-    } catch {
+    } catch (error) {
       await job.discard?.();
-      session.reply(controller.signal.aborted ? replies.transferAborted : replies.cannotOpenDataConnection);
+      session.reply(
+        controller.signal.aborted ? replies.transferAborted : error instanceof DataProtectionError ? replies.dataProtectionFailed : replies.cannotOpenDataConnection,
+      );
       return;
     }
     // A transfer that stalls is idle too: without this a silent client would hold the session forever.

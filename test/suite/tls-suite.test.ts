@@ -25,10 +25,7 @@ const cases = loadSuites(files, root).flatMap((s) => s.cases);
  * Where the reference server departs from the RFC and the suite says so, with the source that
  * documents it. Kept here so that a fix (or a new departure) shows up as a test failure.
  */
-const REFERENCE_DEVIATIONS: Record<string, string> = {
-  // reference-server/tls/README.md: "refused data connections get 425 after the 150, not the 522 the RFC suggests"
-  'rfc4217/10.2/failed-data-tls-522': 'warn',
-};
+const REFERENCE_DEVIATIONS: Record<string, string> = {};
 
 function options(server: TemporaryServer): RunOptions {
   return {

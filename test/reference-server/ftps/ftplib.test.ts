@@ -148,7 +148,7 @@ ftp.retrbinary('RETR readme.txt', data.append)
 out['clear'] = b''.join(data).decode()
 `,
     );
-    expect(out.error).toMatch(/^425 /);
+    expect(out.error).toMatch(/^522 /);
     expect(refused(log)).toBe(true);
     expect(out.clear).toBe(SAMPLE_FILES['readme.txt'].toString());
   });

@@ -53,7 +53,7 @@ describe('requireSessionReuse (RFC 4217 §10.2)', () => {
     await protect(client);
     expect(client.session).toBeDefined();
     const refused = await retrieve(client, 'readme.txt', false);
-    expect(refused.replies).toEqual([150, 425]);
+    expect(refused.replies).toEqual([150, 522]);
     expect(refused.data?.length ?? 0).toBe(0);
     expect(log.some((line) => /data connection refused: the client did not reuse the TLS session/.test(line))).toBe(true);
     const accepted = await retrieve(client, 'readme.txt', true);
@@ -70,7 +70,7 @@ describe('requireSessionReuse (RFC 4217 §10.2)', () => {
     await login(client, server);
     await protect(client);
     client.session = stranger.session;
-    expect((await retrieve(client, 'readme.txt', true)).replies).toEqual([150, 425]);
+    expect((await retrieve(client, 'readme.txt', true)).replies).toEqual([150, 522]);
   });
 });
 

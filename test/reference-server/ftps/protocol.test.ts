@@ -111,13 +111,13 @@ describe('after AUTH TLS', () => {
     expect(clear).toEqual({ data: Buffer.from('pub/notes.txt\r\n'), replies: [150, 226] });
   });
 
-  it('a data connection that does not speak TLS under PROT P gets 425, and the session goes on', async () => {
+  it('a data connection that does not speak TLS under PROT P gets 522 (RFC 4217 §10.2), and the session goes on', async () => {
     await secureAndProtect();
     await login();
     const raw = await client.passive();
     expect([125, 150]).toContain(code(await client.command('LIST')));
     raw.write('not a TLS ClientHello\r\n');
-    expect(code(await client.reply())).toBe(425);
+    expect(code(await client.reply())).toBe(522);
     expect(code(await client.command('NOOP'))).toBe(200);
   });
 });
