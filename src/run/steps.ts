@@ -63,10 +63,13 @@ async function readAnswer(ctx: CaseContext, c: ControlConnection, outcomes: Outc
   return reply;
 }
 
-/** PROT C/P answered 2xx sets how later data connections are protected (RFC 2228 §3, RFC 4217 §9). */
+/** PROT C/P (and REIN) answered 2xx set how later data connections are protected (RFC 2228 §3, RFC 4217 §9). */
 function trackProtection(c: ControlConnection, line: string, reply: ReceivedReply): void {
+  if (reply.code < 200 || reply.code >= 300) return;
   const m = /^PROT\s+([A-Z])\s*$/i.exec(line);
-  if (m && reply.code >= 200 && reply.code < 300) c.dataProtection = m[1].toUpperCase() === 'P' ? 'P' : 'C';
+  if (m) c.dataProtection = m[1].toUpperCase() === 'P' ? 'P' : 'C';
+  // REIN returns the session to its initial state, data protection included (RFC 4217 §13).
+  if (/^REIN\s*$/i.test(line)) c.dataProtection = 'C';
 }
 
 function rawBytes(ctx: CaseContext, raw: RawSpec): Buffer {
