@@ -2,6 +2,7 @@ import yargs, { Argv } from 'yargs';
 import { defaultIo, EXIT, Io, selectionOptions, UsageError } from './cli/common';
 import { coverageCommand } from './cli/coverage';
 import { listCommand, validateCommand } from './cli/list';
+import { profileOption } from './profile';
 import { mergeCommand, mergeOptions } from './cli/merge';
 import { reportCommand, reportCommandOptions } from './cli/report';
 import { runCommand, runOptions } from './cli/run';
@@ -23,7 +24,7 @@ function build(args: string[], io: Io, done: (p: Promise<number>) => void): Argv
       throw err instanceof UsageError || err instanceof SuiteError ? err : new UsageError(msg || err?.message || 'bad usage');
     })
     .command('run', 'run the selected cases against a target and report', runOptions, (argv) => done(runCommand(argv, io)))
-    .command('list', 'list the selected cases (id, level, title); nothing is sent', selectionOptions, (argv) => done(listCommand(argv, io)))
+    .command('list', 'list the selected cases (id, level, title), or a device profile (--profile); nothing is sent', (y) => profileOption(selectionOptions(y)), (argv) => done(listCommand(argv, io)))
     .command(
       'validate [files..]',
       'check suite files against the schema (default: every bundled suite)',

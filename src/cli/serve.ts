@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Argv } from 'yargs';
-import { serveFromArgs } from '../../reference-server';
+import { PERSONALITIES, serveFromArgs } from '../../reference-server';
 import { EXIT, Io, UsageError } from './common';
 
 export function serveOptions(y: Argv) {
@@ -14,7 +14,8 @@ export function serveOptions(y: Argv) {
     .option('tls-cert', { type: 'string', describe: 'PEM certificate for FTPS' })
     .option('tls-key', { type: 'string', describe: 'PEM private key for FTPS' })
     .option('implicit-tls-port', { type: 'number', describe: 'also serve implicit FTPS on this port' })
-    .option('pasv-ports', { type: 'string', describe: 'passive port range A-B' });
+    .option('pasv-ports', { type: 'string', describe: 'passive port range A-B' })
+    .option('personality', { choices: Object.keys(PERSONALITIES), describe: 'behave like a documented device: narrowed commands, its reply texts and limits' });
 }
 
 export async function serveCommand(argv: Record<string, unknown>, io: Io): Promise<number> {
@@ -31,6 +32,7 @@ export async function serveCommand(argv: Record<string, unknown>, io: Io): Promi
       implicitTlsPort: argv['implicit-tls-port'] as number | undefined,
       tlsCert: argv['tls-cert'] as string | undefined,
       tlsKey: argv['tls-key'] as string | undefined,
+      personality: argv.personality as string | undefined,
     });
   } catch (e) {
     throw new UsageError(`cannot start the server: ${(e as Error).message}`);

@@ -3,11 +3,14 @@ import { matchesAny } from '../suite/select';
 import { allRows } from './select';
 import { HarnessCapabilities, Profile, ProfileRow } from './types';
 
-/** What the harness can do today: no TLS in src/wire yet. */
+/**
+ * What profile rows may rely on. TLS stays off until the emftp-tls rows have FTPS cases: the
+ * harness's TLS steps (src/wire/tls.ts) landed while the profiles were written.
+ */
 export const HARNESS_CAPABILITIES: HarnessCapabilities = { tls: false };
 
 const NEEDS_REASON: Record<keyof HarnessCapabilities, string> = {
-  tls: 'needs FTPS (AUTH TLS / implicit TLS), which the harness cannot speak yet (src/wire has no TLS)',
+  tls: 'needs FTPS (AUTH TLS / implicit TLS) cases, which this profile does not have yet',
 };
 
 function label(r: CaseResult): string {
