@@ -133,8 +133,9 @@ const MLST: CommandSpec = {
     const facts = mlstFacts(stats, {
       permissions: session.account!.permissions,
       selected: session.mlstFacts,
-      // Without an argument the entry is the current directory itself.
-      directoryRole: argument === '' ? 'cdir' : undefined,
+      // Without an argument the entry is the current directory itself, typed plainly as `dir`:
+      // "cdir" is only returned as part of an MLSD listing (RFC 3659 §7.5.1.2, example §7.7.6).
+      directoryRole: undefined,
     });
     // A fully qualified TVFS pathname names the object (RFC 3659 §7.3.1).
     session.reply(replies.mlstEntry(`${facts} ${located.virtual}`));

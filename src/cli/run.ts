@@ -6,10 +6,11 @@ import { Report, targetKey } from '../report/model';
 import { ProgressReporter, progressWanted } from '../report/progress';
 import { createReporters, emit, parseReportNames, Reporter, ReporterContext, ReporterName } from '../report/reporter';
 import { readResultsFile, ResultsFileError } from '../report/results-file';
+import { evaluateProfile, prepareProfileRun, Profile, profileOption, profileParameters, ProfileUsageError, runOptionsFromProfile } from '../profile';
 import { planTasks, runCases, shardCases } from '../run/runner';
 import { RunOptions, RunResult } from '../run/types';
 import { levelsUpTo } from '../suite/select';
-import { DATA_MODES } from '../suite/types';
+import { Case, DATA_MODES } from '../suite/types';
 import { coverageRows } from './coverage';
 import { dataModes, defaultIo, EXIT, Io, loadSelected, packageRoot, parseTarget, positiveInt, selectionOptions, UsageError } from './common';
 
@@ -27,7 +28,7 @@ export function reportOptions<T>(y: Argv<T>) {
 
 /** `ftp-conform run`: flags, then the runner, then the reports and the exit code. */
 export function runOptions(y: Argv) {
-  return reportOptions(selectionOptions(y))
+  return profileOption(reportOptions(selectionOptions(y)))
     .option('target', { type: 'string', array: true, describe: 'host[:port] of the FTP server ([::1]:21 for IPv6); default port 21; repeatable (a matrix); without it, the embedded reference server' })
     .option('user', { type: 'string', describe: 'user name (default: anonymous)' })
     .option('password', { type: 'string', describe: 'password (default for anonymous: an e-mail address)' })
@@ -138,10 +139,22 @@ export function targetRunOptions(argv: Record<string, unknown>, target: string):
   };
 }
 
+/** The cases to run: a device profile's own selection (`--profile`), or the --suite/--case/--level one. */
+function selectedCases(argv: Record<string, unknown>): { cases: Case[]; profile?: Profile } {
+  if (argv.profile === undefined) return { cases: loadSelected(argv as never).cases };
+  try {
+    const { profile, cases } = prepareProfileRun(String(argv.profile), { parameters: profileParameters(argv['profile-param'] as string[] | undefined) });
+    return { cases, profile };
+  } catch (e) {
+    if (e instanceof ProfileUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 export async function runCommand(argv: Record<string, unknown>, io: Io): Promise<number> {
   const targets = (argv.target as string[] | undefined) ?? [];
   if (targets.length === 0) {
-    loadSelected(argv as never); // a bad selection is a usage error before any server starts
+    selectedCases(argv); // a bad selection or profile is a usage error before any server starts
     // No target: test the embedded reference server, on loopback, with a throw-away root.
     // It serves explicit FTPS and, on a second port, implicit FTPS, so the RFC 4217 cases run too.
     const server = await createTemporaryServer({ tls: true, implicitTlsPort: 0 });
@@ -155,10 +168,12 @@ export async function runCommand(argv: Record<string, unknown>, io: Io): Promise
       await server.close();
     }
   }
-  let { cases } = loadSelected(argv as never);
+  let { cases, profile } = selectedCases(argv);
   const shard = argv.shard as { index: number; count: number } | undefined;
   if (shard) cases = shardCases(cases, shard.index, shard.count);
-  const optsList = targets.map((t) => targetRunOptions(argv, t));
+  // A profile brings its data modes (narrowed, never widened, by an explicit --data-mode) and runs one case at a time.
+  const explicitModes = String(argv['data-mode'] ?? 'all') === 'all' ? undefined : dataModes(String(argv['data-mode']));
+  const optsList = targets.map((t) => (profile ? runOptionsFromProfile(profile, targetRunOptions(argv, t), explicitModes) : targetRunOptions(argv, t)));
   const gate = gateFromArgv(argv);
   const out = reportersFromArgv(argv, io, io === defaultIo && progressWanted(process.stderr.isTTY));
 
@@ -178,6 +193,7 @@ export async function runCommand(argv: Record<string, unknown>, io: Io): Promise
         onCaseResult: (r) => void (queue = queue.then(() => emit(out.reporters, 'onCaseResult', r, key))),
       });
       await queue;
+      if (profile) result.profile = evaluateProfile(profile, result.cases);
       runs.push(result);
     }
   } finally {

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { renderProfileTable } from '../profile/render';
 import { CaseResult, RunResult, Verdict, VERDICTS } from '../run/types';
 import { caseLabel, gateKey, GateOutcome, Report, targetKey, visibleControls } from './model';
 import type { Reporter, ReporterContext } from './reporter';
@@ -36,10 +37,8 @@ export function renderConsole(result: RunResult, opts: { colour: boolean; gate?:
     if (c.expected && c.verdict !== 'skip') out.push(`            expected: ${oneLine(c.expected)}`);
     if (c.actual && c.verdict !== 'skip') out.push(`            actual:   ${oneLine(c.actual)}`);
   }
-  if (result.profile) {
-    out.push(`profile ${result.profile.name}: ${result.profile.title}`);
-    for (const r of result.profile.rows) out.push(`  ${r.status.padEnd(9)} ${r.row}  ${r.documented}${r.reason ? `  — ${r.reason}` : ''}`);
-  }
+  // A device profile run: the vendor's documented rows, each conforms / deviates.
+  if (result.profile) out.push(renderProfileTable(result.profile, opts.colour).trimEnd());
   out.push(`${result.cases.length} cases in ${(result.durationMs / 1000).toFixed(1)} s: ${VERDICTS.map((v) => `${result.summary[v]} ${v}`).join(', ')}`);
   return out.join('\n') + '\n';
 }

@@ -53,8 +53,13 @@ function unmet(input: CaseRunInput): { verdict: Verdict; reason: string } | unde
  * `unsupported` (RFC 2389: FEAT lists what is supported, but says nothing of what is not).
  */
 function missingFeatures(needed: string[], advertised: string[] | undefined): string[] {
-  const have = (advertised ?? []).map((f) => f.toUpperCase().split(/[ ;]/)[0]);
-  return needed.filter((f) => !have.includes(f.toUpperCase()));
+  // A need matches a FEAT line that is it, or that begins with it and then a space or ';'
+  // ("REST" and "REST STREAM" both match "REST STREAM"; "MLST" matches "MLST type*;size*;").
+  const have = (advertised ?? []).map((f) => f.toUpperCase());
+  return needed.filter((f) => {
+    const need = f.toUpperCase();
+    return !have.some((line) => line === need || line.startsWith(need + ' ') || line.startsWith(need + ';'));
+  });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {

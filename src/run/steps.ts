@@ -136,8 +136,15 @@ function checkContent(ctx: CaseContext, step: TransferStep, digest: ContentDiges
   if (check.lineEnds === 'crlf' && digest.bareLf > 0) miss(`${digest.bareLf} line ends are a bare LF`, 'every line end CRLF', `${digest.crlf} CRLF, ${digest.bareLf} bare LF`);
   if (check.lineEnds === 'lf' && digest.crlf > 0) miss(`${digest.crlf} line ends are CRLF`, 'LF line ends', `${digest.crlf} CRLF`);
   const text = digest.sample.toString('utf8');
-  for (const re of check.contains ?? []) if (!new RegExp(substitute(ctx, re)).test(text)) miss(`listing lacks /${re}/`, `text matching /${substitute(ctx, re)}/`, text.slice(0, 300));
-  for (const re of check.notContains ?? []) if (new RegExp(substitute(ctx, re)).test(text)) miss(`listing has /${re}/`, `no text matching /${substitute(ctx, re)}/`, text.slice(0, 300));
+  // Variable values are matched literally inside the pattern, as in reply `text` patterns.
+  for (const re of check.contains ?? []) {
+    const pattern = substitute(ctx, re, escapeRegExp);
+    if (!new RegExp(pattern).test(text)) miss(`listing lacks /${re}/`, `text matching /${pattern}/`, text.slice(0, 300));
+  }
+  for (const re of check.notContains ?? []) {
+    const pattern = substitute(ctx, re, escapeRegExp);
+    if (new RegExp(pattern).test(text)) miss(`listing has /${re}/`, `no text matching /${pattern}/`, text.slice(0, 300));
+  }
 }
 
 async function transfer(ctx: CaseContext, step: TransferStep, c: ControlConnection): Promise<void> {
