@@ -388,7 +388,7 @@ type Terminator = 'crlf' | 'lf' | 'cr';
 const TERMINATOR_BYTES: Record<Terminator, Buffer> = { crlf: Buffer.from('\r\n'), lf: Buffer.from('\n'), cr: Buffer.from('\r') };
 
 /**
- * Joins lines into the byte stream of one session. A bare CR ends a line (RFC 854 lets CR go alone
+ * Joins lines into the byte stream of one session. A bare CR followed by another byte ends a line (RFC 854 lets CR go alone
  * only as CR NUL, which is a CR inside the line): so after a bare CR the next byte must not be NUL,
  * or the server would rightly read CR NUL as data. Such a line gets CRLF instead.
  */
@@ -397,16 +397,20 @@ class Framer {
 
   frame(rng: Rng, lines: readonly Line[]): Buffer {
     const out: Buffer[] = [];
-    for (const l of lines) {
+    lines.forEach((l, index) => {
       if (this.lastWasBareCR && l.bytes[0] === 0) out.push(TERMINATOR_BYTES.lf);
-      const terminator = rng.weighted<Terminator>([
+      const drawn = rng.weighted<Terminator>([
         [14, 'crlf'],
         [3, 'lf'],
         [3, 'cr'],
       ]);
+      // A CR that ends a write may still be followed by its LF in the next read (RFC 1123
+      // §4.1.2.10), so the server rightly waits for the next byte: the last line of a write never
+      // ends in a bare CR.
+      const terminator = drawn === 'cr' && index === lines.length - 1 ? 'crlf' : drawn;
       out.push(l.bytes, TERMINATOR_BYTES[terminator]);
       this.lastWasBareCR = terminator === 'cr';
-    }
+    });
     return Buffer.concat(out);
   }
 }
