@@ -52,7 +52,7 @@ const catalogue = {
   directoryCreated: (pathname: string) => reply(257, `${quotePathname(pathname)} directory created.`),
   directoryRemoved: reply(250, 'Directory removed.'),
   fileDeleted: reply(250, 'File deleted.'),
-  structureMountNotImplemented: reply(502, 'SMNT not implemented.'),
+  structureMountSuperfluous: reply(202, 'SMNT superfluous at this site: the whole file tree is mounted.'),
 
   // --- Rename (RFC 959 §4.1.3)
   renamePending: reply(350, 'File exists, ready for destination name.'),

@@ -190,9 +190,12 @@ const SMNT: CommandSpec = {
   needsLogin: true,
   argument: 'required',
   syntax: 'SMNT <SP> pathname',
-  implemented: false,
-  handler(session) {
-    session.reply(replies.structureMountNotImplemented);
+  // One file system serves the whole tree, so every structure is mounted already: the §5.4 row
+  // for SMNT offers 202 for exactly this ("superfluous at this site"), 550 when there is no such directory.
+  async handler(session, argument) {
+    const located = await session.files.locate(session.cwd, argument);
+    const stats = await session.files.stat(located);
+    session.reply(stats.isDirectory() ? replies.structureMountSuperfluous : replies.notADirectory(located.virtual));
   },
 };
 

@@ -258,14 +258,15 @@ describe('other commands', () => {
     }
   });
 
-  it('SITE HELP answers 214; an unknown SITE command 500; ALLO 202; SMNT 502', async () => {
+  it('SITE HELP answers 214; an unknown SITE command 500; ALLO 202; SMNT 202 (one file system: superfluous), 550 for a file', async () => {
     const client = await login();
     expectCode(await client.command('SITE HELP'), 214);
     expectCode(await client.command('SITE FROB'), 500);
     expectCode(await client.command('ALLO 1000'), 202);
     expectCode(await client.command('ALLO 1000 R 80'), 202);
     expectCode(await client.command('ALLO lots'), 501);
-    expectCode(await client.command('SMNT /'), 502);
+    expectCode(await client.command('SMNT /'), 202);
+    expectCode(await client.command('SMNT readme.txt'), 550);
   });
 
   it('OPTS UTF8 ON, LANG (RFC 2640)', async () => {
