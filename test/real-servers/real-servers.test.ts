@@ -20,6 +20,8 @@ interface KnownDeviation {
   ref: string;
   requirement: string;
   why: string;
+  /** A race in the server: seen in some runs, not in others. It may be absent without going stale. */
+  intermittent?: boolean;
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -77,7 +79,8 @@ describe.each(servers)('RFC suites against %s', (name, available, start, concurr
       }
       const actual = result.cases.filter((c: CaseResult) => c.verdict === 'fail' || c.verdict === 'warn');
       const unrecorded = actual.filter((c) => !expected.has(key(c.id, c.mode, c.verdict))).map((c) => `${key(c.id, c.mode, c.verdict)}: ${c.reason}`);
-      const stale = [...expected].filter((e) => !actual.some((c) => key(c.id, c.mode, c.verdict) === e));
+      const intermittent = new Set(recorded.filter((k) => k.intermittent).map((k) => k.case));
+      const stale = [...expected].filter((e) => !intermittent.has(e.split(' ')[0]) && !actual.some((c) => key(c.id, c.mode, c.verdict) === e));
       expect({ unrecorded, stale }).toEqual({ unrecorded: [], stale: [] });
 
       for (const k of recorded) {
