@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { describe, pickErrors, pointerToPath, positionOf, SuiteError, SuiteProblem } from '../suite/loader';
+import { compileSchema, describe, pickErrors, pointerToPath, positionOf, SuiteError, SuiteProblem } from '../suite/loader';
 import { DataMode } from '../suite/types';
 import schema from './schema.json';
 import { Profile, ProfileReply, ProfileRow } from './types';
@@ -32,22 +31,7 @@ export function listProfiles(dir = profilesDir()): string[] {
     .sort();
 }
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addFormat('regex', (s: string) => {
-      try {
-        new RegExp(s);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    validator = ajv.compile(schema);
-  }
-  return validator;
-}
+const validate = compileSchema(schema);
 
 interface RawRow {
   row: string;

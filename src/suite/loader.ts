@@ -24,22 +24,27 @@ export function formatProblem(p: SuiteProblem): string {
   return `${p.file}:${p.line}:${p.col} ${p.message}`;
 }
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addFormat('regex', (s: string) => {
-      try {
-        new RegExp(s);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    validator = ajv.compile(schema);
-  }
-  return validator;
+/** An ajv validator for one of the project's schemas, with the `regex` format the schemas use. */
+export function compileSchema(schemaObject: object): () => ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  return () => {
+    if (!compiled) {
+      const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+      ajv.addFormat('regex', (s: string) => {
+        try {
+          new RegExp(s);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      compiled = ajv.compile(schemaObject);
+    }
+    return compiled;
+  };
 }
+
+const validate = compileSchema(schema);
 
 type PathKey = string | number;
 
