@@ -62,7 +62,7 @@ async function preflight(opts: RunOptions): Promise<TargetInfo> {
     info.features = feat.code === 211 ? parseFeatures(feat) : undefined;
     ctrl.send('QUIT');
     await ctrl.nextReply(opts.stepTimeoutMs).catch(() => undefined);
-    await ctrl.waitClosed(2000);
+    await ctrl.waitClosed(Math.min(2000, opts.stepTimeoutMs));
   } catch (e) {
     if (e instanceof WireError && info.greeting === undefined) info.silent = `${opts.host}:${opts.port} accepted the connection but sent no greeting: ${e.message}`;
   } finally {
