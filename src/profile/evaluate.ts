@@ -4,10 +4,11 @@ import { allRows } from './select';
 import { HarnessCapabilities, Profile, ProfileRow } from './types';
 
 /**
- * What profile rows may rely on. TLS stays off until the emftp-tls rows have FTPS cases: the
- * harness's TLS steps (src/wire/tls.ts) landed while the profiles were written.
+ * What profile rows may rely on. TLS is on: the harness speaks FTPS (AUTH TLS, PROT P data
+ * connections, implicit TLS; src/wire/tls.ts) and the emftp-tls rows have their FTPS cases
+ * (suites/profiles/cases/emftp-tls.yaml).
  */
-export const HARNESS_CAPABILITIES: HarnessCapabilities = { tls: false };
+export const HARNESS_CAPABILITIES: HarnessCapabilities = { tls: true };
 
 const NEEDS_REASON: Record<keyof HarnessCapabilities, string> = {
   tls: 'needs FTPS (AUTH TLS / implicit TLS) cases, which this profile does not have yet',

@@ -30,7 +30,10 @@ export function baseOptions(port: number, user: string, password: string): RunOp
 export async function runAgainst(cases: Case[], server: TemporaryServerOptions, tweak: (o: RunOptions) => RunOptions = (o) => o): Promise<RunResult> {
   const srv = await createTemporaryServer({ failedLoginDelayMs: 0, maxLoginAttempts: 100, ...server });
   try {
-    return await runCases(cases, tweak(baseOptions(srv.port, srv.user, srv.password)));
+    const base = baseOptions(srv.port, srv.user, srv.password);
+    // A server started with an implicit FTPS port: the `given: {tls: implicit}` cases use it.
+    if (srv.implicitTlsPort !== undefined) base.implicitTlsPort = srv.implicitTlsPort;
+    return await runCases(cases, tweak(base));
   } finally {
     await srv.close();
   }

@@ -12,7 +12,8 @@ jest.setTimeout(120_000);
 
 /** Rows that can never be decided from the network (the profile says why): always not-run. */
 const MODULUS_UNTESTABLE = ['user-530', 'user-421', 'stor-426', 'stor-451', 'appe-426', 'appe-451'];
-const EMFTP_TLS_ROWS = ['ftpes-explicit', 'ftpes-required', 'ftps-implicit', 'ftps-implicit-plain-refused', 'ftps-data-protection'];
+/** emftp-tls rows no black-box FTPS case can decide (the profile says why). */
+const EMFTP_TLS_UNTESTABLE = ['ftpes-required', 'ftps-implicit-plain-refused'];
 
 function expectAllConform(result: ProfileResult, notRun: string[] = []): void {
   const off = result.rows.filter((r) => r.status === 'deviates').map((r) => `${r.row}: ${r.reason}`);
@@ -38,10 +39,20 @@ describe('each profile conforms 100% to its own personality', () => {
     expect(rowsWith(wrong.profile, 'deviates')).toEqual(['connection-limit']);
   });
 
-  it('emftp-tls: the plain rows conform, the TLS rows are not-run with the reason', async () => {
-    const { profile } = await runProfile('emftp-tls', { personality: 'emftp' });
-    expectAllConform(profile, EMFTP_TLS_ROWS);
-    for (const r of profile.rows.filter((x) => EMFTP_TLS_ROWS.includes(x.row))) expect(r.reason).toMatch(/needs FTPS/);
+  it('emftp-tls, over explicit FTPES and the implicit FTPS port: every checkable row conforms', async () => {
+    const { run, profile } = await runProfile('emftp-tls', { personality: 'emftp-tls', tls: true, implicitTlsPort: 0 });
+    expect(run.cases.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
+    expect(run.cases.filter((c) => c.id.startsWith('emftptls/')).length).toBeGreaterThanOrEqual(4);
+    expectAllConform(profile, EMFTP_TLS_UNTESTABLE);
+    expect(rowsWith(profile, 'conforms')).toEqual(expect.arrayContaining(['ftpes-explicit', 'ftps-implicit', 'ftps-data-protection']));
+    for (const r of profile.rows.filter((x) => EMFTP_TLS_UNTESTABLE.includes(x.row))) expect(r.reason).toMatch(/^untestable: /);
+  });
+
+  it('emftp-tls without an implicit port: the implicit cases skip, their rows are not-run, FTPES still conforms', async () => {
+    const { profile } = await runProfile('emftp-tls', { personality: 'emftp-tls', tls: true });
+    expectAllConform(profile, [...EMFTP_TLS_UNTESTABLE, 'ftps-implicit', 'ftps-data-protection']);
+    expect(rowsWith(profile, 'conforms')).toContain('ftpes-explicit');
+    expect(profile.rows.find((r) => r.row === 'ftps-implicit')!.reason).toMatch(/skip/);
   });
 
   it('rfc959-minimum', async () => {
@@ -99,6 +110,12 @@ describe('a device that differs in one documented row is caught on that row', ()
     const { profile } = await runProfile('modulus', { personality: 'modulus', maxSessions: 2 });
     expect(rowsWith(profile, 'deviates')).toEqual(['connection-limit']);
     expect(profile.rows.find((r) => r.row === 'connection-limit')!.reason).toMatch(/beyond.*220/s);
+  });
+
+  it('emftp-tls against the plain emftp personality (no AUTH, PBSZ, PROT) with TLS on: the FTPS rows deviate', async () => {
+    const { profile } = await runProfile('emftp-tls', { personality: 'emftp', tls: true, implicitTlsPort: 0 });
+    // AUTH TLS is 502 (filtered out like any unlisted verb); on the implicit port PBSZ is 502 too.
+    expect(rowsWith(profile, 'deviates').sort()).toEqual(['ftpes-explicit', 'ftps-data-protection', 'ftps-implicit']);
   });
 
   it('emftp against a server that also implements MLSD: the MLSD row deviates', async () => {
