@@ -53,5 +53,7 @@ export function prepareProfileRun(name: string, opts: LoadOptions = {}): { profi
  */
 export function runOptionsFromProfile(profile: Profile, opts: RunOptions, requestedModes?: DataMode[]): RunOptions {
   const modes = requestedModes ? profile.dataModes.filter((m) => requestedModes.includes(m)) : profile.dataModes;
-  return { ...opts, dataModes: modes.length > 0 ? modes : profile.dataModes, concurrency: 1 };
+  // The documented implicit FTPS port (990 for emftp-tls) unless the command line names another.
+  const implicitTlsPort = opts.implicitTlsPort ?? profile.tls?.implicitPort;
+  return { ...opts, dataModes: modes.length > 0 ? modes : profile.dataModes, concurrency: 1, ...(implicitTlsPort !== undefined ? { implicitTlsPort } : {}) };
 }

@@ -48,11 +48,12 @@ describe('each profile conforms 100% to its own personality', () => {
     for (const r of profile.rows.filter((x) => EMFTP_TLS_UNTESTABLE.includes(x.row))) expect(r.reason).toMatch(/^untestable: /);
   });
 
-  it('emftp-tls without an implicit port: the implicit cases skip, their rows are not-run, FTPES still conforms', async () => {
+  it('emftp-tls on a server without implicit FTPS: the documented port 990 is tried, the implicit rows are not-run, FTPES still conforms', async () => {
+    // No --implicit-tls-port: the profile's documented port (990) is used, and nothing listens there.
     const { profile } = await runProfile('emftp-tls', { personality: 'emftp-tls', tls: true });
     expectAllConform(profile, [...EMFTP_TLS_UNTESTABLE, 'ftps-implicit', 'ftps-data-protection']);
     expect(rowsWith(profile, 'conforms')).toContain('ftpes-explicit');
-    expect(profile.rows.find((r) => r.row === 'ftps-implicit')!.reason).toMatch(/skip/);
+    expect(profile.rows.find((r) => r.row === 'ftps-implicit')!.reason).toMatch(/implicit TLS to 127\.0\.0\.1:990/);
   });
 
   it('rfc959-minimum', async () => {
