@@ -36,7 +36,7 @@ function firstLine<T>(child: ChildProcess, what: string): Promise<T> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -67,7 +67,7 @@ export function vsftpdUnavailable(): string | null {
   return null;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -78,10 +78,11 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForGreeting(port: number, child: ChildProcess, log: () => string): Promise<void> {
+/** Polls until the server on `port` sends its first bytes (the greeting), or fails with its log. */
+export async function waitForGreeting(port: number, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vsftpd exited with ${child.exitCode}: ${log()}`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${log()}`);
     const greeted = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port });
       socket.once('data', () => {
@@ -97,7 +98,7 @@ async function waitForGreeting(port: number, child: ChildProcess, log: () => str
     if (greeted) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`vsftpd on port ${port} did not greet within 15 s: ${log()}`);
+  throw new Error(`server on port ${port} did not greet within 15 s: ${log()}`);
 }
 
 /** vsftpd serving `root` (made over to the local user) from a config in `dir`. */
@@ -113,7 +114,7 @@ export async function startVsftpd(dir: string, root: string): Promise<BenchServe
       'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${port}`, 'background=NO',
       'anonymous_enable=NO', 'local_enable=YES', 'write_enable=YES', 'local_umask=022', 'seccomp_sandbox=NO',
       `secure_chroot_dir=${empty}`, 'pam_service_name=vsftpd', `local_root=${root}`, 'pasv_enable=YES',
-      'xferlog_enable=NO', 'max_per_ip=0', 'max_clients=0',
+      'port_enable=YES', 'xferlog_enable=NO', 'max_per_ip=0', 'max_clients=0',
     ].join('\n') + '\n',
   );
   let log = '';
