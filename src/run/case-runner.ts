@@ -3,8 +3,7 @@ import { Deviation } from '../wire/deviations';
 import { WireError } from '../wire/control';
 import { Transcript } from '../wire/transcript';
 import { addConnection, CaseContext, Grader, StopCase } from './context';
-import { describeReply } from './match';
-import { login, openControl, openSession, readGreeting, SetupError } from './session';
+import { greetAndLogin, openControl, openSession, SetupError } from './session';
 import { runStep } from './steps';
 import { CaseResult, RunOptions, Verdict } from './types';
 
@@ -115,11 +114,8 @@ async function execute(ctx: CaseContext): Promise<void> {
   const { kase, opts, transcript } = ctx;
   const main = await openControl(opts, transcript, 'main');
   addConnection(ctx, 'main', main);
-  if (kase.given.greeting === 'auto') {
-    const greeting = await readGreeting(main, opts);
-    if (greeting.code !== 220) throw new SetupError(`greeting was "${describeReply(greeting)}", not 220`);
-    if (kase.given.login) await login(main, opts);
-  }
+  // The connection is kept before the greeting is read, so its deviations count even when setup fails.
+  if (kase.given.greeting === 'auto') await greetAndLogin(main, opts, kase.given.login);
   for (const step of kase.steps) await runStep(ctx, step);
   // End politely and wait for the close: a device that takes one session at a time must be free
   // again before the next case connects.

@@ -41,13 +41,18 @@ export async function login(ctrl: ControlConnection, opts: RunOptions): Promise<
   }
 }
 
+/** Reads the greeting (which must come to 220) and, when asked, logs in. */
+export async function greetAndLogin(ctrl: ControlConnection, opts: RunOptions, doLogin: boolean): Promise<void> {
+  const greeting = await readGreeting(ctrl, opts);
+  if (greeting.code !== 220) throw new SetupError(`greeting was "${describeReply(greeting)}", not 220`);
+  if (doLogin) await login(ctrl, opts);
+}
+
 /** Connects, reads the greeting and logs in, as a case's `given` asks. */
 export async function openSession(opts: RunOptions, transcript: Transcript, name: string, doLogin: boolean): Promise<ControlConnection> {
   const ctrl = await openControl(opts, transcript, name);
   try {
-    const greeting = await readGreeting(ctrl, opts);
-    if (greeting.code !== 220) throw new SetupError(`greeting was "${describeReply(greeting)}", not 220`);
-    if (doLogin) await login(ctrl, opts);
+    await greetAndLogin(ctrl, opts, doLogin);
     return ctrl;
   } catch (e) {
     ctrl.destroy();
